@@ -1,0 +1,66 @@
+// swift-tools-version: 6.1
+// foredesk: drive an X11 desktop foreground-only, inside a sandbox policy, with a record of every action.
+import PackageDescription
+
+/// Strict settings for every Swift target (see STYLE.md): a C type can leak only through `public import`.
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "foredesk",
+    products: [
+        .executable(name: "foredesk", targets: ["foredesk"]),
+        .executable(name: "fixture-app", targets: ["fixture-app"]),
+        .library(name: "Desktop", targets: ["Desktop"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C layer: declarations and tiny shims only.
+        .target(
+            name: "CX11",
+            linkerSettings: [
+                .linkedLibrary("X11"), .linkedLibrary("Xext"), .linkedLibrary("Xtst"),
+                .linkedLibrary("Xfixes"), .linkedLibrary("Xdamage"), .linkedLibrary("Xrandr"),
+                .linkedLibrary("XRes"), .linkedLibrary("Xi"),
+            ]
+        ),
+        .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z"), .linkedLibrary("pthread")]),
+
+        // Swift layers, lowest first.
+        .target(name: "Imaging", dependencies: ["CPNG"], swiftSettings: strict),
+        .target(
+            name: "Desktop",
+            dependencies: ["CX11", "Imaging", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "foredesk",
+            dependencies: ["Desktop", "Imaging", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+
+        // The X11 app the tests and examples drive; it reports every input event as a JSON line.
+        .executableTarget(name: "fixture-app", dependencies: ["CX11"]),
+
+        // Benchmarks live with the tools, never in the tests.
+        .executableTarget(
+            name: "foredesk-bench",
+            dependencies: ["Desktop", "Imaging"],
+            path: "tools/bench/Sources",
+            swiftSettings: strict
+        ),
+
+        .target(name: "TestSupport", dependencies: ["Desktop", "Imaging"], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "DesktopTests", dependencies: ["Desktop", "Imaging", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["Imaging", "TestSupport"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,261 @@
+#include "cx11.h"
+
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+
+struct cx11_shm {
+    XShmSegmentInfo info;
+    XImage *image;
+    int width;
+    int height;
+};
+
+static _Thread_local int trap_active;
+static _Thread_local int trap_count;
+static _Thread_local cx11_error trap_first;
+
+static int on_error(Display *dpy, XErrorEvent *event) {
+    (void)dpy;
+    // Errors outside a trap are dropped rather than fatal: each caller checks its own requests.
+    if (trap_active) {
+        if (trap_count == 0) {
+            trap_first.error_code = event->error_code;
+            trap_first.request_code = event->request_code;
+            trap_first.minor_code = event->minor_code;
+            trap_first.resource_id = event->resourceid;
+        }
+        trap_count++;
+    }
+    return 0;
+}
+
+static int on_io_error(Display *dpy) {
+    (void)dpy;
+    return 0;
+}
+
+static void on_io_error_exit(Display *dpy, void *user_data) {
+    (void)dpy;
+    // Returning instead of exiting leaves the display marked dead; later calls return at once.
+    *(int *)user_data = 1;
+}
+
+void cx11_install_error_handlers(void) {
+    XSetErrorHandler(on_error);
+    XSetIOErrorHandler(on_io_error);
+}
+
+Display *cx11_open_display(const char *name, int *lost) {
+    cx11_install_error_handlers();
+    Display *dpy = XOpenDisplay(name);
+    if (dpy) XSetIOErrorExitHandler(dpy, on_io_error_exit, lost);
+    return dpy;
+}
+
+void cx11_trap_begin(void) {
+    trap_active = 1;
+    trap_count = 0;
+    memset(&trap_first, 0, sizeof trap_first);
+}
+
+int cx11_trap_end(Display *dpy, cx11_error *first) {
+    XSync(dpy, False);
+    trap_active = 0;
+    if (first) *first = trap_first;
+    return trap_count;
+}
+
+void cx11_error_text(Display *dpy, int code, char *buf, int size) {
+    XGetErrorText(dpy, code, buf, size);
+}
+
+int cx11_zpixmap_bits_per_pixel(Display *dpy) {
+    int count = 0;
+    int depth = XDefaultDepth(dpy, XDefaultScreen(dpy));
+    XPixmapFormatValues *formats = XListPixmapFormats(dpy, &count);
+    int bpp = 0;
+    for (int i = 0; formats && i < count; i++) {
+        if (formats[i].depth == depth) bpp = formats[i].bits_per_pixel;
+    }
+    if (formats) XFree(formats);
+    return bpp;
+}
+
+cx11_shm *cx11_shm_create(Display *dpy, int width, int height) {
+    if (!XShmQueryExtension(dpy)) return NULL;
+    int screen = XDefaultScreen(dpy);
+    cx11_shm *shm = calloc(1, sizeof *shm);
+    if (!shm) return NULL;
+    shm->info.shmid = -1;
+    shm->image = XShmCreateImage(dpy, XDefaultVisual(dpy, screen), (unsigned)XDefaultDepth(dpy, screen), ZPixmap,
+                                 NULL, &shm->info, (unsigned)width, (unsigned)height);
+    if (!shm->image || shm->image->bits_per_pixel != 32) goto fail;
+    shm->info.shmid = shmget(IPC_PRIVATE, (size_t)shm->image->bytes_per_line * (size_t)height, IPC_CREAT | 0600);
+    if (shm->info.shmid < 0) goto fail;
+    shm->info.shmaddr = shm->image->data = shmat(shm->info.shmid, NULL, 0);
+    if (shm->info.shmaddr == (char *)-1) {
+        shm->info.shmaddr = shm->image->data = NULL;
+        goto fail;
+    }
+    shm->info.readOnly = False;
+    cx11_trap_begin();
+    Status attached = XShmAttach(dpy, &shm->info);
+    // The attach fails only at XSync when the server cannot see our segment (another IPC namespace).
+    int errors = cx11_trap_end(dpy, NULL);
+    // Marked for removal now, so a crash leaks no segment; it lives until the last detach.
+    shmctl(shm->info.shmid, IPC_RMID, NULL);
+    if (!attached || errors) {
+        if (attached) XShmDetach(dpy, &shm->info);
+        goto fail;
+    }
+    shm->width = width;
+    shm->height = height;
+    return shm;
+fail:
+    if (shm->info.shmaddr) shmdt(shm->info.shmaddr);
+    if (shm->info.shmid >= 0) shmctl(shm->info.shmid, IPC_RMID, NULL);
+    if (shm->image) {
+        shm->image->data = NULL;
+        XDestroyImage(shm->image);
+    }
+    free(shm);
+    return NULL;
+}
+
+const uint8_t *cx11_shm_capture(Display *dpy, cx11_shm *shm, Drawable drawable, int x, int y, int width,
+                                int height) {
+    if (width <= 0 || height <= 0 || width > shm->width || height > shm->height) return NULL;
+    XImage *img = shm->image;
+    int saved_w = img->width, saved_h = img->height, saved_bpl = img->bytes_per_line;
+    // A smaller request reuses the same segment: the server packs rows at width*4 bytes.
+    img->width = width;
+    img->height = height;
+    img->bytes_per_line = width * 4;
+    Status ok = XShmGetImage(dpy, drawable, img, x, y, AllPlanes);
+    img->width = saved_w;
+    img->height = saved_h;
+    img->bytes_per_line = saved_bpl;
+    return ok ? (const uint8_t *)shm->info.shmaddr : NULL;
+}
+
+void cx11_shm_destroy(Display *dpy, cx11_shm *shm) {
+    if (!shm) return;
+    XShmDetach(dpy, &shm->info);
+    XSync(dpy, False);
+    shmdt(shm->info.shmaddr);
+    shm->image->data = NULL;
+    XDestroyImage(shm->image);
+    free(shm);
+}
+
+int cx11_get_image(Display *dpy, Drawable drawable, int x, int y, int width, int height, uint8_t *out) {
+    cx11_trap_begin();
+    XImage *img = XGetImage(dpy, drawable, x, y, (unsigned)width, (unsigned)height, AllPlanes, ZPixmap);
+    int errors = cx11_trap_end(dpy, NULL);
+    if (!img || errors) {
+        if (img) XDestroyImage(img);
+        return -1;
+    }
+    int rc = -1;
+    if (img->bits_per_pixel == 32 && img->byte_order == LSBFirst) {
+        size_t row = (size_t)width * 4;
+        for (int r = 0; r < height; r++) memcpy(out + row * (size_t)r, img->data + (size_t)img->bytes_per_line * (size_t)r, row);
+        rc = 0;
+    }
+    XDestroyImage(img);
+    return rc;
+}
+
+pid_t cx11_window_pid(Display *dpy, Window window) {
+    int event_base, error_base;
+    if (!XResQueryExtension(dpy, &event_base, &error_base)) return -1;
+    XResClientIdSpec spec = {.client = window, .mask = XRES_CLIENT_ID_PID_MASK};
+    long count = 0;
+    XResClientIdValue *ids = NULL;
+    cx11_trap_begin();
+    Status status = XResQueryClientIds(dpy, 1, &spec, &count, &ids);
+    int errors = cx11_trap_end(dpy, NULL);
+    pid_t pid = -1;
+    if (status == Success && !errors) {
+        for (long i = 0; i < count; i++) {
+            pid_t p = XResGetClientPid(&ids[i]);
+            if (p > 0) pid = p;
+        }
+    }
+    if (ids) XResClientIdsDestroy(count, ids);
+    return pid;
+}
+
+void cx11_send_root_message(Display *dpy, Window window, Atom type, long d0, long d1, long d2, long d3, long d4) {
+    XEvent event;
+    memset(&event, 0, sizeof event);
+    event.xclient.type = ClientMessage;
+    event.xclient.serial = 0;
+    event.xclient.send_event = True;
+    event.xclient.display = dpy;
+    event.xclient.window = window;
+    event.xclient.message_type = type;
+    event.xclient.format = 32;
+    event.xclient.data.l[0] = d0;
+    event.xclient.data.l[1] = d1;
+    event.xclient.data.l[2] = d2;
+    event.xclient.data.l[3] = d3;
+    event.xclient.data.l[4] = d4;
+    XSendEvent(dpy, XDefaultRootWindow(dpy), False, SubstructureRedirectMask | SubstructureNotifyMask, &event);
+}
+
+int cx11_active_group(Display *dpy) {
+    XkbStateRec state;
+    if (XkbGetState(dpy, XkbUseCoreKbd, &state) != Success) return 0;
+    return state.group;
+}
+
+KeySym cx11_keysym_at(Display *dpy, KeyCode code, int group, int level) {
+    return XkbKeycodeToKeysym(dpy, code, (unsigned)group, (unsigned)level);
+}
+
+int cx11_wait_for_event(Display *dpy, int timeout_ms) {
+    int pending = XPending(dpy);
+    if (pending > 0 || timeout_ms <= 0) return pending;
+    struct pollfd pfd = {.fd = XConnectionNumber(dpy), .events = POLLIN};
+    if (poll(&pfd, 1, timeout_ms) <= 0) return 0;
+    return XPending(dpy);
+}
+
+int cx11_damage_event_base(Display *dpy) {
+    int event_base, error_base;
+    if (!XDamageQueryExtension(dpy, &event_base, &error_base)) return -1;
+    return event_base;
+}
+
+int cx11_drain_damage(Display *dpy, int damage_event_base, Damage damage, int *box) {
+    int seen = 0;
+    int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    while (XPending(dpy) > 0) {
+        XEvent event;
+        XNextEvent(dpy, &event);
+        if (event.type != damage_event_base + XDamageNotify) continue;
+        XDamageNotifyEvent *d = (XDamageNotifyEvent *)&event;
+        if (d->damage != damage) continue;
+        int ax = d->area.x, ay = d->area.y, bx = d->area.x + d->area.width, by = d->area.y + d->area.height;
+        if (seen == 0) {
+            x0 = ax; y0 = ay; x1 = bx; y1 = by;
+        } else {
+            if (ax < x0) x0 = ax;
+            if (ay < y0) y0 = ay;
+            if (bx > x1) x1 = bx;
+            if (by > y1) y1 = by;
+        }
+        seen++;
+    }
+    if (seen) {
+        // Subtract so the next notify is reported (DamageReportRawRectangles needs no subtract, but
+        // keeping the region empty bounds server memory).
+        XDamageSubtract(dpy, damage, None, None);
+        box[0] = x0; box[1] = y0; box[2] = x1 - x0; box[3] = y1 - y0;
+    }
+    return seen;
+}

@@ -1,0 +1,95 @@
+// cx11: the C side of foredesk's X11 access. Xlib and its extensions, plus shims for what Swift
+// cannot call directly (function-like macros, XEvent unions, error traps, MIT-SHM life cycle).
+// Ownership: every pointer returned here is owned by the caller and freed by the named cx11_ call.
+#ifndef CX11_H
+#define CX11_H
+
+#include <X11/Xlib.h>
+#include <X11/Xutil.h>
+#include <X11/Xatom.h>
+#include <X11/XKBlib.h>
+#include <X11/keysym.h>
+#include <X11/extensions/XTest.h>
+#include <X11/extensions/XShm.h>
+#include <X11/extensions/Xfixes.h>
+#include <X11/extensions/Xdamage.h>
+#include <X11/extensions/Xrandr.h>
+#include <X11/extensions/XRes.h>
+#include <X11/extensions/XInput2.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/// One X protocol error, as recorded by the trap.
+typedef struct {
+    int error_code;
+    int request_code;
+    int minor_code;
+    unsigned long resource_id;
+} cx11_error;
+
+/// Installs error handlers that never exit the process (Xlib's defaults call exit()).
+/// Safe to call more than once; must run before the first XOpenDisplay.
+void cx11_install_error_handlers(void);
+
+/// Opens a display like XOpenDisplay and arranges that a lost connection sets *lost to 1 instead of
+/// exiting. lost must stay valid until XCloseDisplay. Returns NULL when the display cannot be opened.
+Display *_Nullable cx11_open_display(const char *_Nullable name, int *_Nonnull lost);
+
+/// Starts recording X errors raised on this thread (nested traps are not supported).
+void cx11_trap_begin(void);
+
+/// Syncs with the server, stops recording and returns the number of errors seen; the first one is
+/// copied into *first when first is not NULL.
+int cx11_trap_end(Display *_Nonnull dpy, cx11_error *_Nullable first);
+
+/// Text for an X error code ("BadWindow (invalid Window parameter)"), written into buf.
+void cx11_error_text(Display *_Nonnull dpy, int code, char *_Nonnull buf, int size);
+
+/// A shared-memory image the server writes captures into; owned by the caller, freed by cx11_shm_destroy.
+typedef struct cx11_shm cx11_shm;
+
+/// Creates and attaches a segment for images up to width x height at the default depth.
+/// Returns NULL (and leaves no segment behind) when MIT-SHM is missing or the attach fails,
+/// which happens late, at XSync, when the server is in another IPC namespace.
+cx11_shm *_Nullable cx11_shm_create(Display *_Nonnull dpy, int width, int height);
+
+/// Captures a rectangle of drawable into the segment. Returns a pointer to the pixels (32 bpp, rows of
+/// width*4 bytes) valid until the next capture, or NULL on failure.
+const uint8_t *_Nullable cx11_shm_capture(Display *_Nonnull dpy, cx11_shm *_Nonnull shm, Drawable drawable,
+                                          int x, int y, int width, int height);
+
+/// Detaches and frees the segment.
+void cx11_shm_destroy(Display *_Nonnull dpy, cx11_shm *_Nullable shm);
+
+/// Captures with plain GetImage, copying 32-bpp rows (width*4 bytes each) into out.
+/// Returns 0 on success, -1 on failure (error trapped) or an unsupported pixel format.
+int cx11_get_image(Display *_Nonnull dpy, Drawable drawable, int x, int y, int width, int height,
+                   uint8_t *_Nonnull out);
+
+/// Bits per pixel and byte order of ZPixmap images at the default depth (32 and LSBFirst is what we support).
+int cx11_zpixmap_bits_per_pixel(Display *_Nonnull dpy);
+
+/// The PID of the client that created window, via the X-Resource extension; -1 when unknown.
+pid_t cx11_window_pid(Display *_Nonnull dpy, Window window);
+
+/// Sends an EWMH client message (format 32) to the root window, as window managers expect.
+void cx11_send_root_message(Display *_Nonnull dpy, Window window, Atom type, long d0, long d1, long d2,
+                            long d3, long d4);
+
+/// The XKB group (layout index) currently in effect, 0 when XKB is unavailable.
+int cx11_active_group(Display *_Nonnull dpy);
+
+/// Keysym at a given group and shift level for a keycode (XkbKeycodeToKeysym).
+KeySym cx11_keysym_at(Display *_Nonnull dpy, KeyCode code, int group, int level);
+
+/// Waits until the connection has an event to read or timeout_ms passes; returns the pending count.
+int cx11_wait_for_event(Display *_Nonnull dpy, int timeout_ms);
+
+/// The XDamage event base of the display, -1 when the extension is missing.
+int cx11_damage_event_base(Display *_Nonnull dpy);
+
+/// Reads every pending event; returns how many were damage notifies and unions their areas into *box
+/// (x, y, width, height; left untouched when none).
+int cx11_drain_damage(Display *_Nonnull dpy, int damage_event_base, Damage damage, int *_Nonnull box);
+
+#endif
