@@ -29,7 +29,7 @@ let package = Package(
             linkerSettings: [
                 .linkedLibrary("X11"), .linkedLibrary("Xext"), .linkedLibrary("Xtst"),
                 .linkedLibrary("Xfixes"), .linkedLibrary("Xdamage"), .linkedLibrary("Xrandr"),
-                .linkedLibrary("XRes"), .linkedLibrary("Xi"),
+                .linkedLibrary("XRes"), .linkedLibrary("Xi"), .linkedLibrary("xkbcommon"),
             ]
         ),
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z"), .linkedLibrary("pthread")]),

@@ -72,6 +72,12 @@ void cx11_error_text(Display *dpy, int code, char *buf, int size) {
     XGetErrorText(dpy, code, buf, size);
 }
 
+void cx11_copy_opaque(uint8_t *dst, const uint8_t *src, size_t pixel_count) {
+    uint32_t *d = (uint32_t *)(void *)dst;
+    const uint32_t *s = (const uint32_t *)(const void *)src;
+    for (size_t i = 0; i < pixel_count; i++) d[i] = s[i] | 0xFF000000u;
+}
+
 int cx11_zpixmap_bits_per_pixel(Display *dpy) {
     int count = 0;
     int depth = XDefaultDepth(dpy, XDefaultScreen(dpy));
@@ -162,7 +168,9 @@ int cx11_get_image(Display *dpy, Drawable drawable, int x, int y, int width, int
     int rc = -1;
     if (img->bits_per_pixel == 32 && img->byte_order == LSBFirst) {
         size_t row = (size_t)width * 4;
-        for (int r = 0; r < height; r++) memcpy(out + row * (size_t)r, img->data + (size_t)img->bytes_per_line * (size_t)r, row);
+        for (int r = 0; r < height; r++)
+            cx11_copy_opaque(out + row * (size_t)r, (const uint8_t *)img->data + (size_t)img->bytes_per_line * (size_t)r,
+                             (size_t)width);
         rc = 0;
     }
     XDestroyImage(img);

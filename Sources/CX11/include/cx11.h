@@ -16,6 +16,7 @@
 #include <X11/extensions/Xrandr.h>
 #include <X11/extensions/XRes.h>
 #include <X11/extensions/XInput2.h>
+#include <xkbcommon/xkbcommon.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -65,6 +66,10 @@ void cx11_shm_destroy(Display *_Nonnull dpy, cx11_shm *_Nullable shm);
 /// Returns 0 on success, -1 on failure (error trapped) or an unsupported pixel format.
 int cx11_get_image(Display *_Nonnull dpy, Drawable drawable, int x, int y, int width, int height,
                    uint8_t *_Nonnull out);
+
+/// Copies pixel_count 32-bit BGRX pixels, setting the X byte to 0xFF: the server leaves it 0, which
+/// would make an RGBA file fully transparent.
+void cx11_copy_opaque(uint8_t *_Nonnull dst, const uint8_t *_Nonnull src, size_t pixel_count);
 
 /// Bits per pixel and byte order of ZPixmap images at the default depth (32 and LSBFirst is what we support).
 int cx11_zpixmap_bits_per_pixel(Display *_Nonnull dpy);

@@ -1,0 +1,139 @@
+internal import CX11
+
+extension X11Connection {
+    /// The keymap for the active group, re-read when a MappingNotify says it changed.
+    func keymap() throws(DesktopError) -> KeymapTable {
+        drainEvents()
+        if let table = keyboard.table { return table }
+        var minCode: Int32 = 0
+        var maxCode: Int32 = 0
+        XDisplayKeycodes(handle, &minCode, &maxCode)
+        var perKeycode: Int32 = 0
+        let count = maxCode - minCode + 1
+        guard let raw = XGetKeyboardMapping(handle, UInt8(minCode), count, &perKeycode) else {
+            throw .protocolError(request: "GetKeyboardMapping", message: "no keyboard mapping")
+        }
+        defer { XFree(raw) }
+        let symbols = (0..<Int(count * perKeycode)).map { UInt32(truncatingIfNeeded: raw[$0]) }
+        let group = Int(cx11_active_group(handle))
+        let table = KeymapTable(
+            minKeycode: Int(minCode), perKeycode: Int(perKeycode), symbols: symbols, group: group,
+            upper: { keysym in
+                var lower: KeySym = 0
+                var upper: KeySym = 0
+                XConvertCase(KeySym(keysym), &lower, &upper)
+                return UInt32(truncatingIfNeeded: upper)
+            }, scalar: KeySymbols.scalar(of:))
+        keyboard.table = table
+        return table
+    }
+
+    /// Reads queued events; a MappingNotify (ours or another client's) invalidates the keymap.
+    /// This connection selects no events, so only MappingNotify and replies' side effects queue up.
+    func drainEvents() {
+        var event = XEvent()
+        while XPending(handle) > 0 {
+            XNextEvent(handle, &event)
+            if event.type == MappingNotify {
+                XRefreshKeyboardMapping(&event.xmapping)
+                keyboard.table = nil
+            }
+        }
+    }
+
+    /// Makes every keysym in needed typeable, binding spare keycodes in one batch.
+    func bindSpareKeycodes(for needed: [UInt32]) throws(DesktopError) {
+        let table = try keymap()
+        let missing = needed.filter { keyboard.bound[$0] == nil }
+        guard !missing.isEmpty else { return }
+        let keep = Set(needed)
+        var free = table.spareKeycodes.filter { code in !keyboard.bound.values.contains(code) }
+        // Evict the least recently used bindings that this batch does not need.
+        let evictable = keyboard.bound.filter { !keep.contains($0.key) }
+            .sorted { (keyboard.lastUse[$0.value] ?? .now) < (keyboard.lastUse[$1.value] ?? .now) }
+        var evicted: [UInt8] = []
+        for (keysym, code) in evictable where free.count < missing.count {
+            keyboard.bound[keysym] = nil
+            free.append(code)
+            evicted.append(code)
+        }
+        guard free.count >= missing.count else {
+            throw .unknownKey(
+                combo: missing.map { KeySymbols.name(of: $0) }.joined(separator: " "),
+                reason: "the keymap has only \(table.spareKeycodes.count) spare keycodes to bind characters it lacks")
+        }
+        waitForGrace(of: evicted)
+        var assignments: [(UInt8, UInt32)] = []
+        for (index, keysym) in missing.enumerated() {
+            assignments.append((free[index], keysym))
+            keyboard.bound[keysym] = free[index]
+        }
+        try changeMapping(assignments)
+    }
+
+    /// Gives every bound spare keycode back its empty mapping.
+    func restoreKeyboard() {
+        guard !keyboard.bound.isEmpty, !isLost else { return }
+        let codes = Array(keyboard.bound.values)
+        waitForGrace(of: codes)
+        keyboard.bound = [:]
+        keyboard.lastUse = [:]
+        try? changeMapping(codes.map { ($0, 0) })
+    }
+
+    /// Sleeps until every keycode in codes was last pressed at least `rebindGrace` ago.
+    private func waitForGrace(of codes: [UInt8]) {
+        let latest = codes.compactMap { keyboard.lastUse[$0] }.max()
+        guard let latest else { return }
+        pause(latest + KeyboardState.rebindGrace - .now)
+    }
+
+    /// Writes keysyms (0 = none) onto keycodes with one request per run of adjacent keycodes.
+    private func changeMapping(_ assignments: [(UInt8, UInt32)]) throws(DesktopError) {
+        let sorted = assignments.sorted { $0.0 < $1.0 }
+        try trapped("ChangeKeyboardMapping") { () throws(DesktopError) in
+            var start = 0
+            while start < sorted.count {
+                var end = start + 1
+                while end < sorted.count && sorted[end].0 == sorted[end - 1].0 + 1 { end += 1 }
+                // Both levels carry the keysym, so a held Shift cannot change what the key types.
+                var syms: [KeySym] = []
+                for (_, keysym) in sorted[start..<end] { syms += [KeySym(keysym), KeySym(keysym)] }
+                XChangeKeyboardMapping(handle, Int32(sorted[start].0), 2, &syms, Int32(end - start))
+                start = end
+            }
+        }
+        keyboard.table = nil
+    }
+
+    /// Sends one key event for keycode (no sync: the caller syncs once per action).
+    func fakeKey(_ code: UInt8, down: Bool) {
+        XTestFakeKeyEvent(handle, UInt32(code), down ? 1 : 0, 0)
+        if keyboard.bound.values.contains(code) { keyboard.lastUse[code] = .now }
+        if down {
+            keyboard.heldKeys.append(code)
+        } else if let index = keyboard.heldKeys.lastIndex(of: code) {
+            keyboard.heldKeys.remove(at: index)
+        }
+    }
+
+    /// Sends one button event (no sync).
+    func fakeButton(_ button: UInt32, down: Bool) {
+        XTestFakeButtonEvent(handle, button, down ? 1 : 0, 0)
+        if down {
+            keyboard.heldButtons.append(button)
+        } else if let index = keyboard.heldButtons.lastIndex(of: button) {
+            keyboard.heldButtons.remove(at: index)
+        }
+    }
+
+    /// Releases what is still held, newest first, so no key or button stays stuck after foredesk stops.
+    func releaseHeldInput() {
+        guard !isLost else { return }
+        for code in keyboard.heldKeys.reversed() { XTestFakeKeyEvent(handle, UInt32(code), 0, 0) }
+        for button in keyboard.heldButtons.reversed() { XTestFakeButtonEvent(handle, button, 0, 0) }
+        keyboard.heldKeys = []
+        keyboard.heldButtons = []
+        XSync(handle, 0)
+    }
+}

@@ -1,0 +1,164 @@
+internal import CX11
+import Imaging
+
+extension X11Connection {
+    /// Top-level windows bottom to top: the application windows, not window-manager frames.
+    func topLevelWindows() throws(DesktopError) -> [WindowInfo] {
+        let managed = windowManagerRunning()
+        var result: [WindowInfo] = []
+        for (index, child) in children(of: root).enumerated() {
+            guard let attributes = attributes(of: child), attributes.`class` == InputOutput else { continue }
+            let client = clientWindow(of: child)
+            // Under a window manager, root children without a client are its frames and helpers.
+            if managed && client == nil && attributes.override_redirect == 0 { continue }
+            guard let info = describe(client ?? child, topLevel: child, stackingIndex: index) else { continue }
+            result.append(info)
+        }
+        return result
+    }
+
+    /// One window's description; nil when it vanished meanwhile.
+    func describe(_ window: UInt, topLevel: UInt, stackingIndex: Int) -> WindowInfo? {
+        guard let attributes = attributes(of: window), let frame = screenFrame(of: window, attributes) else {
+            return nil
+        }
+        let topAttributes = topLevel == window ? attributes : self.attributes(of: topLevel)
+        let hint = classHint(window)
+        let pid = cx11_window_pid(handle, window)
+        let mapped = attributes.map_state != IsUnmapped && (topAttributes?.map_state ?? IsUnmapped) != IsUnmapped
+        return WindowInfo(
+            id: WindowID(rawValue: window),
+            title: utf8Property(window, "_NET_WM_NAME") ?? legacyTitle(window) ?? "",
+            className: hint.className, instanceName: hint.instance, pid: pid > 0 ? pid : nil, frame: frame,
+            isMapped: mapped, isViewable: attributes.map_state == IsViewable, stackingIndex: stackingIndex,
+            isOverrideRedirect: (topAttributes?.override_redirect ?? 0) != 0)
+    }
+
+    /// The client area of a window in screen coordinates.
+    func windowFrame(_ id: WindowID) throws(DesktopError) -> Rect {
+        guard let attributes = attributes(of: id.rawValue), let frame = screenFrame(of: id.rawValue, attributes) else {
+            throw .windowGone(id)
+        }
+        return frame
+    }
+
+    /// The active window: `_NET_ACTIVE_WINDOW` when a window manager keeps it, else the input
+    /// focus's top-level window (or, with focus PointerRoot, the top-level under the pointer).
+    func activeWindow() throws(DesktopError) -> WindowInfo? {
+        if windowManagerRunning(), let active = cardinals(root, "_NET_ACTIVE_WINDOW")?.first, active != 0 {
+            return try info(forTopLevelOf: active)
+        }
+        var focus: UInt = 0
+        var revert: Int32 = 0
+        XGetInputFocus(handle, &focus, &revert)
+        if focus == 0 { return nil }  // None: keys go nowhere
+        if focus == 1 {  // PointerRoot: keys go to the window under the pointer
+            let child = queryPointer().child
+            return child == 0 ? nil : try info(forTopLevelOf: child)
+        }
+        return try info(forTopLevelOf: focus)
+    }
+
+    /// The described top-level (client) window containing window.
+    func info(forTopLevelOf window: UInt) throws(DesktopError) -> WindowInfo? {
+        let stack = children(of: root)
+        var current = window
+        while true {
+            guard let parent = parent(of: current) else { return nil }
+            if parent == root { break }
+            current = parent
+        }
+        let client = clientWindow(of: current) ?? current
+        return describe(client, topLevel: current, stackingIndex: stack.firstIndex(of: current) ?? -1)
+    }
+
+    /// True when an EWMH window manager announces itself (`_NET_SUPPORTING_WM_CHECK` on the root,
+    /// pointing at a window that points at itself).
+    func windowManagerRunning() -> Bool {
+        guard let check = cardinals(root, "_NET_SUPPORTING_WM_CHECK")?.first, check != 0,
+            cardinals(check, "_NET_SUPPORTING_WM_CHECK")?.first == check
+        else { return false }
+        return true
+    }
+
+    /// True when the window manager lists atom name in `_NET_SUPPORTED`.
+    func windowManagerSupports(_ name: String) -> Bool {
+        guard windowManagerRunning() else { return false }
+        let wanted = atom(name, onlyIfExists: true)
+        return wanted != 0 && (cardinals(root, "_NET_SUPPORTED")?.contains(wanted) ?? false)
+    }
+
+    /// The application window inside a top-level (frame) window: the first one carrying WM_STATE,
+    /// breadth first, as window managers reparent clients one or two levels down (XmuClientWindow).
+    func clientWindow(of topLevel: UInt) -> UInt? {
+        let wmState = atom("WM_STATE", onlyIfExists: true)
+        guard wmState != 0 else { return nil }
+        var queue = [topLevel]
+        var depth = 0
+        while !queue.isEmpty && depth < 4 {
+            var next: [UInt] = []
+            for window in queue {
+                if hasProperty(window, wmState) { return window }
+                next += children(of: window)
+            }
+            queue = next
+            depth += 1
+        }
+        return nil
+    }
+
+    func children(of window: UInt) -> [UInt] {
+        var rootReturn: UInt = 0
+        var parent: UInt = 0
+        var list: UnsafeMutablePointer<UInt>?
+        var count: UInt32 = 0
+        cx11_trap_begin()
+        let status = XQueryTree(handle, window, &rootReturn, &parent, &list, &count)
+        let errors = cx11_trap_end(handle, nil)
+        defer { if let list { XFree(list) } }
+        guard status != 0, errors == 0, let list else { return [] }
+        return Array(UnsafeBufferPointer(start: list, count: Int(count)))
+    }
+
+    func parent(of window: UInt) -> UInt? {
+        var rootReturn: UInt = 0
+        var parent: UInt = 0
+        var list: UnsafeMutablePointer<UInt>?
+        var count: UInt32 = 0
+        cx11_trap_begin()
+        let status = XQueryTree(handle, window, &rootReturn, &parent, &list, &count)
+        let errors = cx11_trap_end(handle, nil)
+        if let list { XFree(list) }
+        guard status != 0, errors == 0 else { return nil }
+        return parent
+    }
+
+    func attributes(of window: UInt) -> XWindowAttributes? {
+        var attributes = XWindowAttributes()
+        cx11_trap_begin()
+        let status = XGetWindowAttributes(handle, window, &attributes)
+        let errors = cx11_trap_end(handle, nil)
+        return status != 0 && errors == 0 ? attributes : nil
+    }
+
+    private func hasProperty(_ window: UInt, _ atom: UInt) -> Bool {
+        var count: Int32 = 0
+        cx11_trap_begin()
+        let list = XListProperties(handle, window, &count)
+        _ = cx11_trap_end(handle, nil)
+        guard let list else { return false }
+        defer { XFree(list) }
+        return UnsafeBufferPointer(start: list, count: Int(count)).contains(atom)
+    }
+
+    private func screenFrame(of window: UInt, _ attributes: XWindowAttributes) -> Rect? {
+        var x: Int32 = 0
+        var y: Int32 = 0
+        var child: UInt = 0
+        cx11_trap_begin()
+        let ok = XTranslateCoordinates(handle, window, root, 0, 0, &x, &y, &child)
+        let errors = cx11_trap_end(handle, nil)
+        guard ok != 0, errors == 0 else { return nil }
+        return Rect(x: Int(x), y: Int(y), width: Int(attributes.width), height: Int(attributes.height))
+    }
+}
