@@ -225,6 +225,51 @@ KeySym cx11_keysym_at(Display *dpy, KeyCode code, int group, int level) {
     return XkbKeycodeToKeysym(dpy, code, (unsigned)group, (unsigned)level);
 }
 
+int cx11_set_key_symbols(Display *dpy, const unsigned char *codes, const unsigned long *keysyms, int count) {
+    if (count <= 0) return 0;
+    XkbDescPtr xkb = XkbGetMap(dpy, XkbKeySymsMask | XkbKeyTypesMask, XkbUseCoreKbd);
+    if (!xkb) return -1;
+    int low = codes[0], high = codes[0];
+    for (int i = 0; i < count; i++) {
+        int code = codes[i];
+        if (code < xkb->min_key_code || code > xkb->max_key_code) {
+            XkbFreeKeyboard(xkb, 0, True);
+            return -1;
+        }
+        if (code < low) low = code;
+        if (code > high) high = code;
+        XkbSymMapPtr map = &xkb->map->key_sym_map[code];
+        if (keysyms[i]) {
+            // Two levels carrying the same keysym: XKB clients ignore Shift, and core-protocol
+            // clients, which case-convert a lone keysym (Omega would type omega), see it twice.
+            KeySym *syms = XkbResizeKeySyms(xkb, code, 2);
+            if (!syms) {
+                XkbFreeKeyboard(xkb, 0, True);
+                return -1;
+            }
+            syms[0] = syms[1] = keysyms[i];
+            map->kt_index[0] = XkbTwoLevelIndex;
+            map->group_info = XkbSetNumGroups(0, 1);
+            map->width = 2;
+        } else {
+            XkbResizeKeySyms(xkb, code, 0);
+            map->group_info = XkbSetNumGroups(0, 0);
+            map->width = 0;
+        }
+    }
+    // The keys between low and high are sent back exactly as the server described them.
+    XkbMapChangesRec changes;
+    memset(&changes, 0, sizeof changes);
+    changes.changed = XkbKeySymsMask;
+    changes.first_key_sym = (KeyCode)low;
+    changes.num_key_syms = (unsigned char)(high - low + 1);
+    cx11_trap_begin();
+    Bool ok = XkbChangeMap(dpy, xkb, &changes);
+    int errors = cx11_trap_end(dpy, NULL);
+    XkbFreeKeyboard(xkb, 0, True);
+    return ok && !errors ? 0 : -1;
+}
+
 int cx11_wait_for_event(Display *dpy, int timeout_ms) {
     int pending = XPending(dpy);
     if (pending > 0 || timeout_ms <= 0) return pending;

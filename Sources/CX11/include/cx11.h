@@ -87,6 +87,13 @@ int cx11_active_group(Display *_Nonnull dpy);
 /// Keysym at a given group and shift level for a keycode (XkbKeycodeToKeysym).
 KeySym cx11_keysym_at(Display *_Nonnull dpy, KeyCode code, int group, int level);
 
+/// Binds each keycode in codes to one keysym (0 clears it) with a single XKB SetMap request, so
+/// other clients get one mapping notification for the whole batch, not one per key (each makes a
+/// window manager re-grab its key bindings). A bound key carries its keysym on both levels.
+/// Returns 0 on success, -1 when XKB is unavailable or the request fails.
+int cx11_set_key_symbols(Display *_Nonnull dpy, const unsigned char *_Nonnull codes,
+                         const unsigned long *_Nonnull keysyms, int count);
+
 /// Waits until the connection has an event to read or timeout_ms passes; returns the pending count.
 int cx11_wait_for_event(Display *_Nonnull dpy, int timeout_ms);
 

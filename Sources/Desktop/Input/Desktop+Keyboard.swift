@@ -96,21 +96,33 @@ extension X11Connection {
         try typeResolved(characters)
     }
 
-    /// Types characters in segments: everything the keymap (plus current bindings) can type, then one
-    /// batch of spare-keycode bindings for what follows, and so on.
+    /// Types characters in rounds: bind spare keycodes for as many of the missing characters as
+    /// fit, then type everything that is typeable, and repeat. Binding before the first key press
+    /// matters: a client that translates its first key initialises XKB, and a mapping change racing
+    /// with that initialisation can be missed.
     private func typeResolved(_ characters: [(keysym: UInt32, scalar: Unicode.Scalar?)]) throws(DesktopError) {
         var position = 0
         while position < characters.count {
-            let table = try keymap()
+            var table = try keymap()
+            let capacity = table.spareKeycodes.count + keyboard.bound.count
+            var needed: [UInt32] = []
+            for character in characters[position...] where resolve(character, in: table) == nil {
+                let keysym = bindingKeysym(character)
+                if !needed.contains(keysym) { needed.append(keysym) }
+                if needed.count == capacity { break }
+            }
+            if !needed.isEmpty {
+                try bindSpareKeycodes(for: needed)
+                table = try keymap()
+            }
             let shift = table.stroke(for: KeySymbols.shiftLeft)?.keycode
             var strokes: [KeyStroke] = []
-            var stop = characters.count
-            for i in position..<characters.count {
-                guard let stroke = resolve(characters[i], in: table) else {
-                    stop = i
-                    break
-                }
+            for character in characters[position...] {
+                guard let stroke = resolve(character, in: table) else { break }
                 strokes.append(stroke)
+            }
+            guard !strokes.isEmpty else {
+                throw .unknownKey(combo: characters[position].scalar.map { String($0) } ?? "", reason: "no key could be bound for it")
             }
             try trapped("XTestFakeKeyEvent") { () throws(DesktopError) in
                 var shiftDown = false
@@ -124,17 +136,7 @@ extension X11Connection {
                 }
                 if shiftDown, let shift { fakeKey(shift, down: false) }
             }
-            position = stop
-            guard position < characters.count else { break }
-            // Bind, in one batch, as many of the remaining missing characters as there are spare keycodes.
-            let capacity = table.spareKeycodes.count + keyboard.bound.count
-            var needed: [UInt32] = []
-            for character in characters[position...] where resolve(character, in: table) == nil {
-                let keysym = bindingKeysym(character)
-                if !needed.contains(keysym) { needed.append(keysym) }
-                if needed.count == capacity { break }
-            }
-            try bindSpareKeycodes(for: needed)
+            position += strokes.count
         }
     }
 
@@ -151,5 +153,12 @@ extension X11Connection {
         }
         if let code = keyboard.bound[bindingKeysym(character)] { return KeyStroke(keycode: code, shift: false) }
         return nil
+    }
+}
+
+extension Desktop {
+    /// The raw keyboard mapping (every keysym of every keycode), to check that bindings are given back.
+    func keymapSymbols() throws(DesktopError) -> [UInt32] {
+        try withConnection { (connection) throws(DesktopError) -> [UInt32] in try connection.keymap().symbols }
     }
 }

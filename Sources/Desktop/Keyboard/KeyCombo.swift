@@ -85,8 +85,7 @@ public struct KeyCombo: Sendable, Hashable, CustomStringConvertible {
         if let alias = aliases[name.lowercased()] { return KeySymbols.named(alias) }
         // A single character names itself: "t", "é", "€".
         if name.unicodeScalars.count == 1, let scalar = name.unicodeScalars.first, scalar.value >= 0x20 {
-            if let keysym = KeySymbols.named(name), KeySymbols.scalar(of: keysym) == scalar { return keysym }
-            return KeySymbols.unicodeKeysym(for: scalar)
+            return KeySymbols.keysym(for: scalar)
         }
         return KeySymbols.named(name)
     }

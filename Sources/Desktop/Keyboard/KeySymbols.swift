@@ -26,6 +26,13 @@ enum KeySymbols {
         return Unicode.Scalar(value)
     }
 
+    /// The keysym a keyboard would carry for a character: the legacy one where there is one
+    /// (€ is `EuroSign`), else the Unicode form.
+    static func keysym(for scalar: Unicode.Scalar) -> UInt32 {
+        let keysym = xkb_utf32_to_keysym(scalar.value)
+        return keysym != 0 ? keysym : unicodeKeysym(for: scalar)
+    }
+
     /// The keysym to bind for a character missing from the keymap: the Unicode keysym form,
     /// which every client maps back to the same character; Latin-1 keeps its historic keysym.
     static func unicodeKeysym(for scalar: Unicode.Scalar) -> UInt32 {

@@ -14,14 +14,17 @@ struct KeymapTable: Sendable {
     /// Row-major keysyms, `perKeycode` per keycode from minKeycode.
     let symbols: [UInt32]
     let group: Int
+    let reserved: Set<UInt8>
     private var byKeysym: [UInt32: KeyStroke] = [:]
     private var byScalar: [Unicode.Scalar: KeyStroke] = [:]
 
     /// A table from a raw core mapping; upper(k) gives the upper-case keysym of k (XConvertCase),
     /// because the core protocol leaves level 2 empty for letters and lets clients derive it.
-    init(minKeycode: Int, perKeycode: Int, symbols: [UInt32], group: Int, upper: (UInt32) -> UInt32,
-         scalar: (UInt32) -> Unicode.Scalar?)
+    /// reserved keycodes (bound by foredesk itself) are neither looked up nor offered as spares.
+    init(minKeycode: Int, perKeycode: Int, symbols: [UInt32], group: Int, reserved: Set<UInt8> = [],
+         upper: (UInt32) -> UInt32, scalar: (UInt32) -> Unicode.Scalar?)
     {
+        self.reserved = reserved
         self.minKeycode = minKeycode
         self.perKeycode = perKeycode
         self.symbols = symbols
@@ -32,7 +35,7 @@ struct KeymapTable: Sendable {
             for row in 0..<count {
                 let (plain, shifted) = Self.levels(symbols, row: row, perKeycode: perKeycode, group: group, upper: upper)
                 let keysym = level == 0 ? plain : shifted
-                guard keysym != 0, minKeycode + row <= 255 else { continue }
+                guard keysym != 0, minKeycode + row <= 255, !reserved.contains(UInt8(minKeycode + row)) else { continue }
                 let stroke = KeyStroke(keycode: UInt8(minKeycode + row), shift: level == 1)
                 if byKeysym[keysym] == nil { byKeysym[keysym] = stroke }
                 if let character = scalar(keysym), byScalar[character] == nil { byScalar[character] = stroke }
@@ -66,7 +69,7 @@ struct KeymapTable: Sendable {
     var spareKeycodes: [UInt8] {
         guard perKeycode > 0 else { return [] }
         var spares: [UInt8] = []
-        for row in 0..<(symbols.count / perKeycode) where minKeycode + row <= 255 {
+        for row in 0..<(symbols.count / perKeycode) where minKeycode + row <= 255 && !reserved.contains(UInt8(minKeycode + row)) {
             if symbols[(row * perKeycode)..<((row + 1) * perKeycode)].allSatisfy({ $0 == 0 }) {
                 spares.append(UInt8(minKeycode + row))
             }

@@ -18,6 +18,7 @@ extension X11Connection {
         let group = Int(cx11_active_group(handle))
         let table = KeymapTable(
             minKeycode: Int(minCode), perKeycode: Int(perKeycode), symbols: symbols, group: group,
+            reserved: Set(keyboard.bound.values),
             upper: { keysym in
                 var lower: KeySym = 0
                 var upper: KeySym = 0
@@ -88,22 +89,14 @@ extension X11Connection {
         pause(latest + KeyboardState.rebindGrace - .now)
     }
 
-    /// Writes keysyms (0 = none) onto keycodes with one request per run of adjacent keycodes.
+    /// Writes keysyms (0 = none) onto keycodes in one request, hence one MappingNotify for everyone.
     private func changeMapping(_ assignments: [(UInt8, UInt32)]) throws(DesktopError) {
-        let sorted = assignments.sorted { $0.0 < $1.0 }
-        try trapped("ChangeKeyboardMapping") { () throws(DesktopError) in
-            var start = 0
-            while start < sorted.count {
-                var end = start + 1
-                while end < sorted.count && sorted[end].0 == sorted[end - 1].0 + 1 { end += 1 }
-                // Both levels carry the keysym, so a held Shift cannot change what the key types.
-                var syms: [KeySym] = []
-                for (_, keysym) in sorted[start..<end] { syms += [KeySym(keysym), KeySym(keysym)] }
-                XChangeKeyboardMapping(handle, Int32(sorted[start].0), 2, &syms, Int32(end - start))
-                start = end
-            }
-        }
+        guard !assignments.isEmpty else { return }
+        var codes = assignments.map { $0.0 }
+        var keysyms = assignments.map { UInt($0.1) }
+        let rc = try trapped("XkbSetMap") { cx11_set_key_symbols(handle, &codes, &keysyms, Int32(codes.count)) }
         keyboard.table = nil
+        if rc != 0 { throw .protocolError(request: "XkbSetMap", message: "the server did not accept the key bindings") }
     }
 
     /// Sends one key event for keycode (no sync: the caller syncs once per action).

@@ -75,13 +75,23 @@ public final class VirtualDisplay: Sendable {
             throw .server("Xvfb did not start within \(options.startTimeout.formattedSeconds); see \(logFile)")
         }
         self.name = ":\(number)"
+        do {
+            try auth.register(display: number)
+        } catch {
+            server.terminate(grace: .seconds(1))
+            throw error
+        }
         var started = [server]
         if options.windowManager {
             do {
+                // openbox runs its --startup command once it has set up and entered its event loop;
+                // its EWMH check window appears earlier, and windows mapped in between were lost.
+                let ready = logFile + ".wm-ready"
                 let manager = try ChildProcess(
-                    "openbox", ["--sm-disable"], environment: ["DISPLAY": name], output: .file(logFile))
+                    "openbox", ["--sm-disable", "--startup", "touch \(ready)"], environment: ["DISPLAY": name],
+                    output: .file(logFile))
                 started.append(manager)
-                try Self.waitForWindowManager(on: name, timeout: options.startTimeout)
+                try Self.waitForWindowManager(on: name, readyFile: ready, process: manager, timeout: options.startTimeout)
             } catch {
                 started.reversed().forEach { $0.terminate(grace: .seconds(1)) }
                 throw error
@@ -121,14 +131,20 @@ public final class VirtualDisplay: Sendable {
         return Int(text.dropLast())
     }
 
-    private static func waitForWindowManager(on name: String, timeout: Duration) throws(DesktopError) {
+    private static func waitForWindowManager(
+        on name: String, readyFile: String, process: ChildProcess, timeout: Duration
+    ) throws(DesktopError) {
         let connection = try X11Connection(name: name)
         let deadline = ContinuousClock.now + timeout
-        while !connection.windowManagerRunning() {
+        while !(access(readyFile, F_OK) == 0 && connection.windowManagerRunning()) {
+            if let status = process.exitStatus() {
+                throw .server("openbox exited with status \(status) on \(name); see its log")
+            }
             guard ContinuousClock.now < deadline else {
                 throw .server("openbox did not start on \(name) within \(timeout.formattedSeconds)")
             }
-            pause(.milliseconds(10))
+            pause(.milliseconds(5))
         }
+        unlink(readyFile)
     }
 }

@@ -1,16 +1,24 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// The MIT-MAGIC-COOKIE-1 credentials of this process's private X servers.
 ///
-/// One random cookie per process. Each server reads it from its own `-auth` file. Clients find it
-/// through XAUTHORITY, which points at a copy of the user's entries followed by one wildcard entry,
-/// so the user's own displays keep matching their own (more specific, earlier) entries.
-struct XAuthority: Sendable {
+/// One random cookie per process. Each server reads it from a wildcard entry in its `-auth` file.
+/// Clients find it through XAUTHORITY, which points at this process's file: one specific entry per
+/// private display (this host, that display number) first, then a copy of the user's own entries.
+/// Xlib takes the first entry that matches, so neither the user's displays nor an outer foredesk's
+/// entries get in the way.
+final class XAuthority: Sendable {
     let directory: String
     let serverFile: String
     let clientFile: String
+    private let cookie: [UInt8]
+    private let inherited: [UInt8]
+    /// Display numbers with an entry in the client file.
+    private let displays = Mutex<[Int]>([])
 
     /// Created on first use; the files are removed when the process exits.
     static let shared: Result<XAuthority, DesktopError> = Result { () throws(DesktopError) -> XAuthority in
@@ -28,12 +36,11 @@ struct XAuthority: Sendable {
         var cookie = [UInt8](repeating: 0, count: 16)
         var generator = SystemRandomNumberGenerator()
         for i in cookie.indices { cookie[i] = generator.next() }
-        let wildcard = Self.entry(cookie: cookie)
-        var existing: [UInt8] = []
+        self.cookie = cookie
         let userFile = getenv("XAUTHORITY").map { String(cString: $0) } ?? getenv("HOME").map { String(cString: $0) + "/.Xauthority" }
-        if let userFile { existing = Self.read(userFile) }
-        try Self.write(wildcard, to: serverFile)
-        try Self.write(existing + wildcard, to: clientFile)
+        inherited = userFile.map(Self.read) ?? []
+        try Self.write(Self.entry(family: 0xFFFF, address: [], number: "", cookie: cookie), to: serverFile)
+        try Self.write(inherited, to: clientFile)
         // Xlib reads XAUTHORITY at connect time, and children inherit it. This happens once per
         // process, before the first private display starts.
         setenv("XAUTHORITY", clientFile, 1)
@@ -46,11 +53,29 @@ struct XAuthority: Sendable {
         }
     }
 
-    /// An Xauthority record (family, address, display number, name, data; each length-prefixed,
-    /// big-endian) with family FamilyWild, which matches every address and display number.
-    private static func entry(cookie: [UInt8]) -> [UInt8] {
+    /// Adds the entry clients need for display number (FamilyLocal, this host), ahead of the rest.
+    func register(display number: Int) throws(DesktopError) {
+        var hostname = [CChar](repeating: 0, count: 256)
+        gethostname(&hostname, hostname.count - 1)
+        let host = hostname.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        try displays.withLock { (displays: inout [Int]) throws(DesktopError) in
+            displays.append(number)
+            var bytes: [UInt8] = []
+            for n in displays { bytes += Self.entry(family: 256, address: host, number: String(n), cookie: cookie) }
+            // Written whole and renamed, so a client connecting meanwhile never reads half a file.
+            try Self.write(bytes + inherited, to: clientFile + ".new")
+            guard rename(clientFile + ".new", clientFile) == 0 else {
+                throw .server("cannot update \(clientFile): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    /// An Xauthority record: family, address, display number, name, data; big-endian, each field
+    /// length-prefixed. Family 0xFFFF (FamilyWild) matches every address and display.
+    private static func entry(family: UInt16, address: [UInt8], number: String, cookie: [UInt8]) -> [UInt8] {
         func field(_ bytes: [UInt8]) -> [UInt8] { [UInt8(bytes.count >> 8), UInt8(bytes.count & 0xFF)] + bytes }
-        return [0xFF, 0xFF] + field([]) + field([]) + field(Array("MIT-MAGIC-COOKIE-1".utf8)) + field(cookie)
+        return [UInt8(family >> 8), UInt8(family & 0xFF)] + field(address) + field(Array(number.utf8))
+            + field(Array("MIT-MAGIC-COOKIE-1".utf8)) + field(cookie)
     }
 
     private static func read(_ path: String) -> [UInt8] {

@@ -38,7 +38,10 @@ extension Desktop {
         while true {
             if let window = try findWindow(matching: query) { return window }
             if ContinuousClock.now >= deadline {
-                throw .timeout("no window matching \(query) appeared within \(timeout.formattedSeconds)")
+                let seen = try windows().map { "'\($0.title)' (\($0.className.isEmpty ? "no class" : $0.className), pid \($0.pid.map(String.init) ?? "?"))" }
+                throw .timeout(
+                    "no window matching \(query) appeared within \(timeout.formattedSeconds); visible: "
+                        + (seen.isEmpty ? "none" : seen.joined(separator: ", ")))
             }
             // Listing windows costs a few round trips per window; 10 ms keeps the server nearly idle.
             pause(.milliseconds(10))

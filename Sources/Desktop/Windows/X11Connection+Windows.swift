@@ -5,8 +5,10 @@ extension X11Connection {
     /// Top-level windows bottom to top: the application windows, not window-manager frames.
     func topLevelWindows() throws(DesktopError) -> [WindowInfo] {
         let managed = windowManagerRunning()
+        // The window manager's own check window (EWMH) is no application window.
+        let checkWindow = managed ? cardinals(root, "_NET_SUPPORTING_WM_CHECK")?.first : nil
         var result: [WindowInfo] = []
-        for (index, child) in children(of: root).enumerated() {
+        for (index, child) in children(of: root).enumerated() where child != checkWindow {
             guard let attributes = attributes(of: child), attributes.`class` == InputOutput else { continue }
             let client = clientWindow(of: child)
             // Under a window manager, root children without a client are its frames and helpers.

@@ -1,0 +1,114 @@
+import Desktop
+import Foundation
+import Imaging
+import TestSupport
+import Testing
+
+@Suite(.privateDisplay(windowManager: true), .serialized)
+struct WindowTests {
+    @Test func listsTheFixtureWithTitleClassPidAndGeometry() throws {
+        let display = try PrivateDisplay.require()
+        let app = try FixtureApp(on: display.name, title: "Fixture — ünïcødé")
+        let desktop = try Desktop(display: display.name)
+        let windows = try desktop.windows()
+        let mine = try #require(windows.first { $0.id == app.window })
+        #expect(mine.title == "Fixture — ünïcødé")
+        #expect(mine.className == "ForedeskFixture")
+        #expect(mine.instanceName == "fixture-app")
+        #expect(mine.pid == app.process.pid)
+        #expect(mine.frame.size == FixtureApp.Layout.size)
+        #expect(mine.isMapped && mine.isViewable)
+        #expect(!windows.contains { $0.title == "Openbox" }, "the window manager's check window is not listed")
+        let shot = try desktop.capture(.region(mine.frame))
+        #expect(shot[25, 25] == FixtureApp.Layout.okColor, "the reported frame is the client area")
+    }
+
+    @Test func activeWindowFollowsActivation() throws {
+        let display = try PrivateDisplay.require()
+        let first = try FixtureApp(on: display.name, title: "first")
+        let second = try FixtureApp(on: display.name, title: "second")
+        let desktop = try Desktop(display: display.name)
+        try desktop.activate(first.window)
+        #expect(try desktop.activeWindow()?.id == first.window)
+        let stackBefore = try desktop.windows().map(\.id)
+        #expect(stackBefore.last == first.window, "the activated window is raised to the top")
+        try desktop.activate(second.window)
+        #expect(try desktop.activeWindow()?.id == second.window)
+        #expect(try desktop.activeWindow()?.pid == second.process.pid)
+        let before = second.events().count
+        try desktop.type("x")
+        #expect(try second.typedText(after: before, length: 1) == "x", "keys go to the active window")
+    }
+
+    @Test func waitsForAWindowThatAppearsLater() throws {
+        let display = try PrivateDisplay.require()
+        let desktop = try Desktop(display: display.name)
+        let started = ContinuousClock.now
+        let launcher = Thread {
+            Thread.sleep(forTimeInterval: 0.4)
+            let app = try? FixtureApp(on: display.name, title: "late arrival 42")
+            Thread.sleep(forTimeInterval: 3)
+            withExtendedLifetime(app) {}
+        }
+        launcher.start()
+        let window = try desktop.waitForWindow(matching: WindowQuery(titlePattern: "late arrival \\d+"), timeout: .seconds(15))
+        #expect(window.title == "late arrival 42")
+        #expect(ContinuousClock.now - started >= .milliseconds(400))
+        let byClass = try desktop.waitForWindow(matching: WindowQuery(className: "ForedeskFixture", pid: window.pid))
+        #expect(byClass.id == window.id)
+    }
+
+    @Test func waitingForAWindowThatNeverComesTimesOut() throws {
+        let display = try PrivateDisplay.require()
+        let desktop = try Desktop(display: display.name)
+        let app = try FixtureApp(on: display.name, title: "present")
+        let error = try #require(throws: DesktopError.self) {
+            try desktop.waitForWindow(matching: WindowQuery(titlePattern: "never-there"), timeout: .milliseconds(300))
+        }
+        #expect(error.description.hasPrefix("no window matching title /never-there/ appeared within 0.3 s; visible: "))
+        #expect(error.description.contains("'present' (ForedeskFixture, pid \(app.process.pid))"))
+        #expect(throws: DesktopError.windowGone(WindowID(rawValue: 0x7fff_fff0))) {
+            try desktop.activate(WindowID(rawValue: 0x7fff_fff0))
+        }
+    }
+}
+
+@Suite(.privateDisplay())
+struct BareServerWindowTests {
+    @Test func withoutAWindowManagerTheFocusDecidesTheActiveWindow() throws {
+        let display = try PrivateDisplay.require()
+        let app = try FixtureApp(on: display.name)
+        let desktop = try Desktop(display: display.name)
+        // The fixture focuses itself; with no window manager there is no _NET_ACTIVE_WINDOW.
+        #expect(try desktop.activeWindow()?.id == app.window)
+        #expect(try desktop.windows().contains { $0.id == app.window && $0.pid == app.process.pid })
+        try desktop.activate(app.window)
+    }
+}
+
+@Suite(.privateDisplay(), .serialized)
+struct ScreenWatchTests {
+    @Test func seesTheAppDrawAfterAnInputAndNothingWhenIdle() throws {
+        let display = try PrivateDisplay.require()
+        let app = try FixtureApp(on: display.name)
+        let desktop = try Desktop(display: display.name)
+        let watch = try desktop.watchScreen()
+        _ = try watch.waitUntilSettled(quiet: .milliseconds(100), timeout: .seconds(5))
+        try watch.reset()
+        #expect(try watch.waitForChange(timeout: .milliseconds(200)) == nil, "an idle screen reports nothing")
+        let frame = try desktop.window(app.window).frame
+        try desktop.click(at: Point(x: frame.x + 320, y: frame.y + 110))
+        try desktop.type("hello")
+        let changed = try #require(try watch.waitForChange(timeout: .seconds(5)))
+        #expect(frame.intersection(changed) != nil, "the change lies in the fixture window")
+        let settling = try watch.waitUntilSettled(quiet: .milliseconds(100), timeout: .seconds(5))
+        #expect(settling.settled)
+    }
+}
+
+@Suite struct DisplayErrorTests {
+    @Test func aMissingDisplayNamesTheDisplay() {
+        #expect(throws: DesktopError.cannotOpen(display: ":9876")) { try Desktop(display: ":9876") }
+        #expect(DesktopError.cannotOpen(display: ":9876").description.contains(":9876"))
+    }
+}
