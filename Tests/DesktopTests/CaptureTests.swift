@@ -1,4 +1,5 @@
 import Desktop
+import Foundation
 import Imaging
 import TestSupport
 import Testing
@@ -86,5 +87,45 @@ struct CaptureWithoutSharedMemoryTests {
         #expect(throws: DesktopError.missingExtension("MIT-SHM (usable shared memory)")) {
             try desktop.capture(method: .sharedMemory)
         }
+    }
+}
+
+@Suite(.privateDisplay())
+struct GoldenImageTests {
+    /// Scenarios/golden/fixture-window.png, found from this file's place in the repository.
+    static let golden: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)  // Tests/DesktopTests/CaptureTests.swift
+        return parts.joined(separator: "/") + "/Scenarios/golden/fixture-window.png"
+    }()
+
+    @Test func theFixtureWindowMatchesItsGoldenImage() throws {
+        let display = try PrivateDisplay.require()
+        let app = try FixtureApp(on: display.name)
+        let desktop = try Desktop(display: display.name)
+        let shot = try desktop.capture(.window(app.window))
+        // The status line reports the last event (focus), which is not part of the layout.
+        let options = CompareOptions(tolerance: 0, masks: [Rect(x: 20, y: 330, width: 600, height: 40)])
+        if ProcessInfo.processInfo.environment["RECORD_GOLDENS"] == "1" {
+            try shot.writePNG(to: Self.golden, options: .compact)
+            Issue.record("recorded \(Self.golden); run again without RECORD_GOLDENS")
+            return
+        }
+        let golden = try Frame(contentsOfPNG: Self.golden)
+        let difference = try shot.difference(from: golden, options: options)
+        if !difference.matches {
+            try shot.writePNG(to: NSTemporaryDirectory() + "fixture-window-actual.png")
+            try shot.diffImage(against: golden, options: options).writePNG(to: NSTemporaryDirectory() + "fixture-window-diff.png")
+        }
+        #expect(difference.matches, "\(difference); actual and diff images in \(NSTemporaryDirectory())")
+
+        // The same comparison notices one typed character, inside the text field only.
+        let watch = try desktop.watchScreen()
+        try desktop.type("W")
+        _ = try watch.waitForChange(timeout: .seconds(5))
+        _ = try watch.waitUntilSettled(quiet: .milliseconds(100), timeout: .seconds(5))
+        let changed = try desktop.capture(.window(app.window)).difference(from: golden, options: options)
+        #expect(!changed.matches)
+        #expect(FixtureApp.Layout.textField.contains(try #require(changed.boundingBox)))
     }
 }

@@ -122,3 +122,17 @@ struct CommandTests {
         }
     }
 }
+
+@Suite(.privateDisplay())
+struct ScrollCommandTests {
+    @Test func negativeAmountsScrollUpAndLeft() throws {
+        let display = try PrivateDisplay.require()
+        let app = try FixtureApp(on: display.name)
+        let frame = try Desktop(display: display.name).window(app.window).frame
+        let before = app.events().count
+        let result = try foredesk(["scroll", "-1", "-2", "--at", "\(frame.x + 300),\(frame.y + 300)", "--display", display.name])
+        #expect(result.status == 0, "\(result.stderr)")
+        let wheel = try app.waitForEvents("button_press", count: 3, after: before)
+        #expect(wheel.map(\.button) == [4, 4, 6])
+    }
+}

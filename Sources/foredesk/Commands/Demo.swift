@@ -10,10 +10,7 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Drive the fixture app on a private display and write a screenshot (the embedded main job).",
         discussion: """
-            Starts a private Xvfb with a window manager, launches the fixture app that ships with
-            foredesk, clicks into its text field, types Unicode text, presses its OK button and
-            writes a screenshot plus the app's own log of every input event it received. Nothing
-            touches your desktop.
+            Starts a private Xvfb with a window manager, launches the fixture app that ships with foredesk, clicks into its text field, types Unicode text, presses its OK button and writes a screenshot plus the app's own log of every input event it received. Nothing touches your desktop.
 
             Example:
               foredesk demo --out /tmp/demo

@@ -11,8 +11,7 @@ struct Find: ParsableCommand {
               foredesk find icon.png --tolerance 8 --min-score 0.95 --all --json
               foredesk click $(foredesk find ok-button.png --center)
 
-            Prints x y width height score per match, best first. Exits 1 when the image is not
-            on the screen.
+            Prints x y width height score per match, best first. Exits 1 when the image is not on the screen.
             """)
 
     @OptionGroup var display: DisplayOption

@@ -15,8 +15,7 @@ struct TypeText: ParsableCommand {
               foredesk type 'Grüße, €5 — 日本語 😀'
               printf 'line one\\nline two\\n' | foredesk type -
 
-            Characters the layout lacks are typed by briefly binding spare keycodes, all in one
-            batch. A newline types Return, a tab Tab; other control characters are refused.
+            Characters the layout lacks are typed by briefly binding spare keycodes, all in one batch. A newline types Return, a tab Tab; other control characters are refused.
             """)
 
     @OptionGroup var display: DisplayOption
@@ -50,9 +49,7 @@ struct Key: ParsableCommand {
               foredesk key ctrl+shift+t
               foredesk key ctrl+a BackSpace F5 super+l
 
-            Modifiers: ctrl, shift, alt, super (win), meta, hyper, altgr. Keys are X keysym names,
-            matched without regard to case (Return, Escape, Tab, F1-F35, Left, Home, Prior, a, 5),
-            plus aliases enter, esc, del, bs, pgup, pgdn, space.
+            Modifiers: ctrl, shift, alt, super (win), meta, hyper, altgr. Keys are X keysym names, matched without regard to case (Return, Escape, Tab, F1-F35, Left, Home, Prior, a, 5), plus aliases enter, esc, del, bs, pgup, pgdn, space.
             """)
 
     @OptionGroup var display: DisplayOption

@@ -77,14 +77,24 @@ struct Scroll: ParsableCommand {
         discussion: """
             Examples:
               foredesk scroll 0 3                 # three clicks down
-              foredesk scroll -- 0 -3             # up ('--' lets a number start with '-')
+              foredesk scroll 0 -3                # three clicks up
               foredesk scroll 2 0 --at 400,300    # right, after moving the pointer
             """)
 
     @OptionGroup var display: DisplayOption
-    @Argument(help: "Horizontal clicks (right > 0).") var dx: Int
-    @Argument(help: "Vertical clicks (down > 0).") var dy: Int
+    // Collected as unrecognized words so that "-3" is a number, not an option.
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Horizontal then vertical clicks (right > 0, down > 0).", valueName: "dx dy"))
+    var amounts: [String] = []
     @Option(help: ArgumentHelp("Move the pointer here first.", valueName: "x,y")) var at: String?
+
+    var dx: Int { Int(amounts[0]) ?? 0 }
+    var dy: Int { Int(amounts[1]) ?? 0 }
+
+    func validate() throws {
+        guard amounts.count == 2, amounts.allSatisfy({ Int($0) != nil }) else {
+            throw ValidationError("give two whole numbers DX DY, e.g. 'foredesk scroll 0 3' (got '\(amounts.joined(separator: " "))')")
+        }
+    }
 
     func run() throws {
         try reporting {

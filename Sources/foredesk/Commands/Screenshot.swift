@@ -15,9 +15,7 @@ struct Screenshot: ParsableCommand {
               foredesk screenshot -o part.png --region 0,0,640,480
               foredesk screenshot -o app.png --window active --cursor
 
-            The default PNG setting (zlib level 1, SUB filter, two threads) favours speed: about
-            5x faster than level 6 for some 20% more bytes. Use --level 6 --filter adaptive for
-            images you keep.
+            The default PNG setting (zlib level 1, SUB filter, two threads) favours speed: about 5x faster than level 6 for some 20% more bytes. Use --level 6 --filter adaptive for images you keep.
             """)
 
     @OptionGroup var display: DisplayOption

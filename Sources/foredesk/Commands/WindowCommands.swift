@@ -10,9 +10,7 @@ struct Windows: ParsableCommand {
               foredesk windows
               foredesk windows --json | jq '.[] | select(.class == "XTerm") | .id'
 
-            JSON objects carry id, title, class, instance, pid, x, y, width, height, mapped,
-            viewable and stacking (0 = bottom). The pid comes from the X-Resource extension, so it
-            is the process that really owns the window.
+            JSON objects carry id, title, class, instance, pid, x, y, width, height, mapped, viewable and stacking (0 = bottom). The pid comes from the X-Resource extension, so it is the process that really owns the window.
             """)
 
     @OptionGroup var display: DisplayOption
