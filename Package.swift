@@ -43,7 +43,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "foredesk",
-            dependencies: ["Desktop", "Imaging", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Desktop", "Imaging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
 

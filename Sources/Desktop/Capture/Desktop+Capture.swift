@@ -1,5 +1,6 @@
 public import Imaging
 internal import CX11
+import Logging
 
 extension Desktop {
     /// Captures the screen, a region or a window, optionally with the pointer drawn in (XFixes).
@@ -45,7 +46,10 @@ extension X11Connection {
         if let sharedImage { return sharedImage }
         if sharedMemoryFailed { return nil }
         sharedImage = SharedImage(on: handle, width: screenSize.width, height: screenSize.height)
-        if sharedImage == nil { sharedMemoryFailed = true }
+        if sharedImage == nil {
+            sharedMemoryFailed = true
+            Log.desktop.notice("MIT-SHM is unavailable on \(name); capturing with GetImage (about 20x slower)")
+        }
         return sharedImage
     }
 

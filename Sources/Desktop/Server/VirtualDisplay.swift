@@ -1,4 +1,5 @@
 public import Imaging
+import Logging
 import Synchronization
 
 #if canImport(Glibc)
@@ -98,6 +99,8 @@ public final class VirtualDisplay: Sendable {
             }
         }
         processes = Mutex(started)
+        Log.server.debug(
+            "started Xvfb \(name) (\(options.size), pid \(server.pid))\(options.windowManager ? " with openbox" : ""); log \(logFile)")
     }
 
     deinit {

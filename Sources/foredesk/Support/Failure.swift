@@ -1,6 +1,7 @@
 import ArgumentParser
 import Desktop
 import Imaging
+import Logging
 
 #if canImport(Glibc)
     import Glibc
@@ -16,6 +17,7 @@ enum Exit {
 
 /// Runs a command body, turning foredesk errors into one line on stderr and the matching exit code.
 func reporting(_ body: () throws -> Void) throws {
+    bootstrapLogging()
     do {
         try body()
     } catch let error as DesktopError {
@@ -60,5 +62,15 @@ func exitCode(for error: ImagingError) -> Int32 {
     case .invalidPNG: Exit.data
     case .regionOutside, .sizeMismatch: Exit.usage
     case .encodeFailed, .io: Exit.actionFailed
+    }
+}
+
+/// FOREDESK_LOG=debug (or trace, info, notice, warning) shows the library's log on stderr; quiet otherwise.
+func bootstrapLogging() {
+    let level = getenv("FOREDESK_LOG").flatMap { Logger.Level(rawValue: String(cString: $0)) } ?? .warning
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
     }
 }
