@@ -10,7 +10,7 @@ struct PointerTests {
         let app = try FixtureApp(on: display.name)
         let desktop = try Desktop(display: display.name)
         let frame = try desktop.window(app.window).frame
-        var generator = SeededGenerator(seed: 20261129)
+        var generator = SplitMix64(seed: 20261129)
         var points: [Point] = []
         for _ in 0..<20 {
             points.append(
@@ -72,18 +72,5 @@ struct PointerTests {
             try desktop.drag(from: Point(x: 5, y: 5), to: Point(x: -1, y: 5))
         }
         #expect(try desktop.pointerPosition() == Point(x: 10, y: 10))
-    }
-}
-
-/// SplitMix64: reproducible pseudo-random numbers for tests.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

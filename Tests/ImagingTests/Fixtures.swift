@@ -1,26 +1,6 @@
 import Foundation
 import Imaging
-
-/// A small seeded generator (SplitMix64), so every "random" test sees the same pixels on every run.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func byte() -> UInt8 {
-        UInt8(truncatingIfNeeded: next())
-    }
-}
+import TestSupport
 
 enum Fixtures {
     /// Noise over horizontal and vertical gradients: hard to compress, with structure that the row

@@ -110,6 +110,15 @@ extension X11Connection {
     }
 
     func children(of window: UInt) -> [UInt] {
+        queryTree(window)?.children ?? []
+    }
+
+    func parent(of window: UInt) -> UInt? {
+        queryTree(window)?.parent
+    }
+
+    /// XQueryTree: the parent and the children, bottom of the stack first; nil when the window is gone.
+    private func queryTree(_ window: UInt) -> (parent: UInt, children: [UInt])? {
         var rootReturn: UInt = 0
         var parent: UInt = 0
         var list: UnsafeMutablePointer<UInt>?
@@ -118,21 +127,8 @@ extension X11Connection {
         let status = XQueryTree(handle, window, &rootReturn, &parent, &list, &count)
         let errors = cx11_trap_end(handle, nil)
         defer { if let list { XFree(list) } }
-        guard status != 0, errors == 0, let list else { return [] }
-        return Array(UnsafeBufferPointer(start: list, count: Int(count)))
-    }
-
-    func parent(of window: UInt) -> UInt? {
-        var rootReturn: UInt = 0
-        var parent: UInt = 0
-        var list: UnsafeMutablePointer<UInt>?
-        var count: UInt32 = 0
-        cx11_trap_begin()
-        let status = XQueryTree(handle, window, &rootReturn, &parent, &list, &count)
-        let errors = cx11_trap_end(handle, nil)
-        if let list { XFree(list) }
         guard status != 0, errors == 0 else { return nil }
-        return parent
+        return (parent, list.map { Array(UnsafeBufferPointer(start: $0, count: Int(count))) } ?? [])
     }
 
     func attributes(of window: UInt) -> XWindowAttributes? {

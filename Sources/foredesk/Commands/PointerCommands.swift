@@ -15,18 +15,15 @@ struct Click: ParsableCommand {
     @OptionGroup var display: DisplayOption
     @Argument(help: "Horizontal screen coordinate.") var x: Int
     @Argument(help: "Vertical screen coordinate.") var y: Int
-    @Option(help: ArgumentHelp("left, middle or right.", valueName: "button")) var button: String = "left"
+    @OptionGroup var button: ButtonOption
     @Option(help: ArgumentHelp("Clicks in a row (2 = double click).", valueName: "n")) var count: Int = 1
 
     func validate() throws {
-        if MouseButton(rawValue: button) == nil { throw ValidationError("--button must be left, middle or right (got '\(button)')") }
         if !(1...10).contains(count) { throw ValidationError("--count must be 1 to 10 (got \(count))") }
     }
 
     func run() throws {
-        try reporting {
-            try display.open().click(at: Point(x: x, y: y), button: MouseButton(rawValue: button) ?? .left, count: count)
-        }
+        try reporting { try display.open().click(at: Point(x: x, y: y), button: button.value, count: count) }
     }
 }
 
@@ -54,19 +51,16 @@ struct Drag: ParsableCommand {
     @Argument(help: "Start y.") var y1: Int
     @Argument(help: "End x.") var x2: Int
     @Argument(help: "End y.") var y2: Int
-    @Option(help: ArgumentHelp("left, middle or right.", valueName: "button")) var button: String = "left"
+    @OptionGroup var button: ButtonOption
     @Option(help: ArgumentHelp("Intermediate pointer moves.", valueName: "n")) var steps: Int = 10
 
     func validate() throws {
-        if MouseButton(rawValue: button) == nil { throw ValidationError("--button must be left, middle or right (got '\(button)')") }
         if !(1...1000).contains(steps) { throw ValidationError("--steps must be 1 to 1000 (got \(steps))") }
     }
 
     func run() throws {
         try reporting {
-            try display.open().drag(
-                from: Point(x: x1, y: y1), to: Point(x: x2, y: y2), button: MouseButton(rawValue: button) ?? .left,
-                steps: steps)
+            try display.open().drag(from: Point(x: x1, y: y1), to: Point(x: x2, y: y2), button: button.value, steps: steps)
         }
     }
 }
@@ -105,6 +99,19 @@ struct Scroll: ParsableCommand {
                 point = Point(x: parts[0], y: parts[1])
             }
             try display.open().scroll(dx: dx, dy: dy, at: point)
+        }
+    }
+}
+
+/// The --button option of click and drag.
+struct ButtonOption: ParsableArguments {
+    @Option(help: ArgumentHelp("left, middle or right.", valueName: "button")) var button: String = "left"
+
+    var value: MouseButton { MouseButton(rawValue: button) ?? .left }
+
+    func validate() throws {
+        if MouseButton(rawValue: button) == nil {
+            throw ValidationError("--button must be left, middle or right (got '\(button)')")
         }
     }
 }
