@@ -68,6 +68,12 @@ int cx11_trap_end(Display *dpy, cx11_error *first) {
     return trap_count;
 }
 
+int cx11_trap_end_after_reply(cx11_error *first) {
+    trap_active = 0;
+    if (first) *first = trap_first;
+    return trap_count;
+}
+
 void cx11_error_text(Display *dpy, int code, char *buf, int size) {
     XGetErrorText(dpy, code, buf, size);
 }
@@ -160,7 +166,7 @@ void cx11_shm_destroy(Display *dpy, cx11_shm *shm) {
 int cx11_get_image(Display *dpy, Drawable drawable, int x, int y, int width, int height, uint8_t *out) {
     cx11_trap_begin();
     XImage *img = XGetImage(dpy, drawable, x, y, (unsigned)width, (unsigned)height, AllPlanes, ZPixmap);
-    int errors = cx11_trap_end(dpy, NULL);
+    int errors = cx11_trap_end_after_reply(NULL);
     if (!img || errors) {
         if (img) XDestroyImage(img);
         return -1;
@@ -185,7 +191,7 @@ pid_t cx11_window_pid(Display *dpy, Window window) {
     XResClientIdValue *ids = NULL;
     cx11_trap_begin();
     Status status = XResQueryClientIds(dpy, 1, &spec, &count, &ids);
-    int errors = cx11_trap_end(dpy, NULL);
+    int errors = cx11_trap_end_after_reply(NULL);
     pid_t pid = -1;
     if (status == Success && !errors) {
         for (long i = 0; i < count; i++) {

@@ -43,6 +43,10 @@ void cx11_trap_begin(void);
 /// copied into *first when first is not NULL.
 int cx11_trap_end(Display *_Nonnull dpy, cx11_error *_Nullable first);
 
+/// Stops recording without a round trip, for traps around requests that have a reply: Xlib has
+/// read the reply (or the error in its place) before the call returned, so nothing is pending.
+int cx11_trap_end_after_reply(cx11_error *_Nullable first);
+
 /// Text for an X error code ("BadWindow (invalid Window parameter)"), written into buf.
 void cx11_error_text(Display *_Nonnull dpy, int code, char *_Nonnull buf, int size);
 

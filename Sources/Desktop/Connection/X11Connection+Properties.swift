@@ -58,7 +58,7 @@ extension X11Connection {
         let status = XGetWindowProperty(
             handle, window, atom, 0, 1 << 20, 0, type == 0 ? 0 /* AnyPropertyType */ : type, &actualType, &format,
             &count, &after, &data)
-        let errors = cx11_trap_end(handle, nil)
+        let errors = cx11_trap_end_after_reply(nil)
         defer { if let data { XFree(data) } }
         guard status == Success, errors == 0, actualType != 0, let data else { return nil }
         switch format {

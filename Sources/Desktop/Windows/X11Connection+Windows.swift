@@ -125,7 +125,7 @@ extension X11Connection {
         var count: UInt32 = 0
         cx11_trap_begin()
         let status = XQueryTree(handle, window, &rootReturn, &parent, &list, &count)
-        let errors = cx11_trap_end(handle, nil)
+        let errors = cx11_trap_end_after_reply(nil)
         defer { if let list { XFree(list) } }
         guard status != 0, errors == 0 else { return nil }
         return (parent, list.map { Array(UnsafeBufferPointer(start: $0, count: Int(count))) } ?? [])
@@ -135,7 +135,7 @@ extension X11Connection {
         var attributes = XWindowAttributes()
         cx11_trap_begin()
         let status = XGetWindowAttributes(handle, window, &attributes)
-        let errors = cx11_trap_end(handle, nil)
+        let errors = cx11_trap_end_after_reply(nil)
         return status != 0 && errors == 0 ? attributes : nil
     }
 
@@ -143,7 +143,7 @@ extension X11Connection {
         var count: Int32 = 0
         cx11_trap_begin()
         let list = XListProperties(handle, window, &count)
-        _ = cx11_trap_end(handle, nil)
+        _ = cx11_trap_end_after_reply(nil)
         guard let list else { return false }
         defer { XFree(list) }
         return UnsafeBufferPointer(start: list, count: Int(count)).contains(atom)
@@ -155,7 +155,7 @@ extension X11Connection {
         var child: UInt = 0
         cx11_trap_begin()
         let ok = XTranslateCoordinates(handle, window, root, 0, 0, &x, &y, &child)
-        let errors = cx11_trap_end(handle, nil)
+        let errors = cx11_trap_end_after_reply(nil)
         guard ok != 0, errors == 0 else { return nil }
         return Rect(x: Int(x), y: Int(y), width: Int(attributes.width), height: Int(attributes.height))
     }
