@@ -1,4 +1,5 @@
 import ArgumentParser
+import FoundationEssentials
 import Desktop
 import Imaging
 
@@ -67,7 +68,12 @@ struct Demo: ParsableCommand {
             let settling = try watch.waitUntilSettled(quiet: .milliseconds(150), timeout: .seconds(5))
             let settleMs = settling.elapsed.components.seconds * 1000 + settling.elapsed.components.attoseconds / 1_000_000_000_000_000
             guard delivered else { throw CommandFailure.action("the fixture did not report the OK click within 5 s") }
-            step("clicked OK; the app confirmed it; screen \(settling.settled ? "settled \(settleMs) ms after the last change" : "still changing after 5 s")")
+            step("clicked OK; the app confirmed it; screen \(settling.settled ? "quiet again \(settleMs) ms after the confirmation" : "still changing after 5 s")")
+            let received = Self.typedText(in: events)
+            guard received == text else {
+                throw CommandFailure.action("the fixture received \"\(received)\" instead of \"\(text)\"")
+            }
+            step("the app received exactly the typed text (its core font draws non-Latin-1 characters as '?')")
             let frame = try desktop.capture()
             let screenshot = folder + "/screen.png"
             try frame.writePNG(to: screenshot)
@@ -96,6 +102,28 @@ struct Demo: ParsableCommand {
             usleep(5000)
         }
         return false
+    }
+
+    /// The text of every key press the fixture logged, in order.
+    static func typedText(in path: String) -> String {
+        struct KeyEvent: Decodable {
+            let event: String
+            let text: String?
+        }
+        guard let file = fopen(path, "r") else { return "" }
+        defer { fclose(file) }
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        var text = ""
+        let decoder = JSONDecoder()
+        while getline(&line, &capacity, file) > 0, let line {
+            let bytes = Data(UnsafeRawBufferPointer(start: line, count: strlen(line)))
+            if let event = try? decoder.decode(KeyEvent.self, from: bytes), event.event == "key_press" {
+                text += event.text ?? ""
+            }
+        }
+        return text
     }
 
     /// An executable built beside this one (SwiftPM puts all products in one folder).
