@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "foredesk", targets: ["foredesk"]),
         .executable(name: "fixture-app", targets: ["fixture-app"]),
+        .executable(name: "foredesk-confine", targets: ["foredesk-confine"]),
         .library(name: "Desktop", targets: ["Desktop"]),
         .library(name: "Imaging", targets: ["Imaging"]),
     ],
@@ -52,6 +53,11 @@ let package = Package(
 
         // The X11 app the tests and examples drive; it reports every input event as a JSON line.
         .executableTarget(name: "fixture-app", dependencies: ["CX11"]),
+
+        // Confinement: the C routine that applies every layer, and the helper that runs it before
+        // execve (small and single-threaded, like bubblewrap).
+        .target(name: "CSandbox"),
+        .executableTarget(name: "foredesk-confine", dependencies: ["CSandbox"]),
 
         // Benchmarks live with the tools, never in the tests.
         .executableTarget(
