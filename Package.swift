@@ -54,10 +54,11 @@ let package = Package(
         // The X11 app the tests and examples drive; it reports every input event as a JSON line.
         .executableTarget(name: "fixture-app", dependencies: ["CX11"]),
 
-        // Confinement: the C routine that applies every layer, and the helper that runs it before
-        // execve (small and single-threaded, like bubblewrap).
+        // Confinement: the C routine that applies every layer, the helper that runs it before
+        // execve (small and single-threaded, like bubblewrap), and the probe the escape tests run.
         .target(name: "CSandbox"),
         .executableTarget(name: "foredesk-confine", dependencies: ["CSandbox"]),
+        .executableTarget(name: "sandbox-probe"),
 
         // Benchmarks live with the tools, never in the tests.
         .executableTarget(
@@ -71,5 +72,6 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DesktopTests", dependencies: ["Desktop", "Imaging", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["Imaging", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "SandboxTests", dependencies: ["CSandbox", "TestSupport"], swiftSettings: strict),
     ]
 )
