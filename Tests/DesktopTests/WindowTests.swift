@@ -35,6 +35,7 @@ struct WindowTests {
         try desktop.activate(second.window)
         #expect(try desktop.activeWindow()?.id == second.window)
         #expect(try desktop.activeWindow()?.pid == second.process.pid)
+        #expect(try desktop.activeWindowID() == second.window)
         let before = second.events().count
         try desktop.type("x")
         #expect(try second.typedText(after: before, length: 1) == "x", "keys go to the active window")
@@ -81,6 +82,7 @@ struct BareServerWindowTests {
         let desktop = try Desktop(display: display.name)
         // The fixture focuses itself; with no window manager there is no _NET_ACTIVE_WINDOW.
         #expect(try desktop.activeWindow()?.id == app.window)
+        #expect(try desktop.activeWindowID() == app.window)
         #expect(try desktop.windows().contains { $0.id == app.window && $0.pid == app.process.pid })
         try desktop.activate(app.window)
     }

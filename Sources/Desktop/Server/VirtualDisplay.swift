@@ -114,6 +114,9 @@ public final class VirtualDisplay: Sendable {
             return processes
         }
         for process in running.reversed() { process.terminate(grace: .seconds(5)) }
+        // The log matters only when starting fails (the error names it); a clean stop removes it,
+        // so the authority folder is empty and removed when the process exits.
+        if !running.isEmpty { unlink(logFile) }
     }
 
     /// Xvfb writes the number and the newline in two writes: read until the newline.

@@ -14,6 +14,12 @@ extension Desktop {
         try withConnection { (connection) throws(DesktopError) -> WindowInfo? in try connection.activeWindow() }
     }
 
+    /// The id of the window that receives keyboard input now, in one round trip when a window
+    /// manager keeps `_NET_ACTIVE_WINDOW`: the cheap check to run before every action.
+    public func activeWindowID() throws(DesktopError) -> WindowID? {
+        try withConnection { (connection) throws(DesktopError) -> WindowID? in connection.activeWindowID() }
+    }
+
     /// The description of one window.
     /// - Throws: `.windowGone` when it does not exist.
     public func window(_ id: WindowID) throws(DesktopError) -> WindowInfo {

@@ -47,8 +47,15 @@ extension X11Connection {
     /// The active window: `_NET_ACTIVE_WINDOW` when a window manager keeps it, else the input
     /// focus's top-level window (or, with focus PointerRoot, the top-level under the pointer).
     func activeWindow() throws(DesktopError) -> WindowInfo? {
-        if windowManagerRunning(), let active = cardinals(root, "_NET_ACTIVE_WINDOW")?.first, active != 0 {
-            return try info(forTopLevelOf: active)
+        guard let id = activeWindowID() else { return nil }
+        return try info(forTopLevelOf: id.rawValue)
+    }
+
+    /// The active window's id in as few round trips as possible: one when a window manager keeps
+    /// `_NET_ACTIVE_WINDOW` (EWMH names the client window there, so no search is needed).
+    func activeWindowID() -> WindowID? {
+        if let active = cardinals(root, "_NET_ACTIVE_WINDOW")?.first, active != 0 {
+            return WindowID(rawValue: active)
         }
         var focus: UInt = 0
         var revert: Int32 = 0
@@ -56,22 +63,33 @@ extension X11Connection {
         if focus == 0 { return nil }  // None: keys go nowhere
         if focus == 1 {  // PointerRoot: keys go to the window under the pointer
             let child = queryPointer().child
-            return child == 0 ? nil : try info(forTopLevelOf: child)
+            return child == 0 ? nil : topLevelClient(of: child)
         }
-        return try info(forTopLevelOf: focus)
+        return topLevelClient(of: focus)
+    }
+
+    /// The client window of the top-level window that contains window.
+    private func topLevelClient(of window: UInt) -> WindowID? {
+        guard let top = topLevel(of: window) else { return nil }
+        return WindowID(rawValue: clientWindow(of: top) ?? top)
+    }
+
+    /// The child of the root that contains window (window itself when it is one).
+    func topLevel(of window: UInt) -> UInt? {
+        var current = window
+        while true {
+            guard let parent = parent(of: current) else { return nil }
+            if parent == root || parent == 0 { return current }
+            current = parent
+        }
     }
 
     /// The described top-level (client) window containing window.
     func info(forTopLevelOf window: UInt) throws(DesktopError) -> WindowInfo? {
-        let stack = children(of: root)
-        var current = window
-        while true {
-            guard let parent = parent(of: current) else { return nil }
-            if parent == root { break }
-            current = parent
-        }
-        let client = clientWindow(of: current) ?? current
-        return describe(client, topLevel: current, stackingIndex: stack.firstIndex(of: current) ?? -1)
+        guard let top = topLevel(of: window) else { return nil }
+        // A window carrying WM_STATE is the client already; otherwise look inside the frame.
+        let client = hasWMState(window) ? window : (clientWindow(of: top) ?? top)
+        return describe(client, topLevel: top, stackingIndex: children(of: root).firstIndex(of: top) ?? -1)
     }
 
     /// True when an EWMH window manager announces itself (`_NET_SUPPORTING_WM_CHECK` on the root,
@@ -137,6 +155,12 @@ extension X11Connection {
         let status = XGetWindowAttributes(handle, window, &attributes)
         let errors = cx11_trap_end_after_reply(nil)
         return status != 0 && errors == 0 ? attributes : nil
+    }
+
+    /// True when the window carries WM_STATE, which window managers put on client windows (ICCCM 4.1.3.1).
+    func hasWMState(_ window: UInt) -> Bool {
+        let wmState = atom("WM_STATE", onlyIfExists: true)
+        return wmState != 0 && hasProperty(window, wmState)
     }
 
     private func hasProperty(_ window: UInt, _ atom: UInt) -> Bool {
