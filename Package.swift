@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "foredesk-bench",
             dependencies: ["Desktop", "Imaging"],
-            path: "tools/bench/Sources",
+            path: "tools/benchmark",
             swiftSettings: strict
         ),
 

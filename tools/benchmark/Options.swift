@@ -24,7 +24,7 @@ enum Group: String, CaseIterable, Comparable {
     }
 }
 
-/// Command-line options of foredesk-bench (tools/bench/bench passes them on).
+/// Command-line options of foredesk-bench (tools/bench passes them on).
 struct BenchOptions {
     /// Samples for in-process measurements (microsecond-scale input calls take 10x as many).
     var runs = 30
@@ -53,7 +53,7 @@ struct BenchOptions {
           --hold SCENE      afterwards, show SCENE and keep the display up until Ctrl-C, printing
                             DISPLAY and XAUTHORITY, to profile commands by hand (--only none: no groups)
 
-        Normally started by tools/bench/bench, which builds first and picks the output directory.
+        Normally started by tools/bench, which builds first and picks the output directory.
         """
 
     static func parse(_ arguments: [String]) -> BenchOptions {

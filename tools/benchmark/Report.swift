@@ -121,7 +121,7 @@ final class Report {
     }
 }
 
-/// Terminal output: lines reach a pipe (tools/bench/bench tees them into the run's log) at once.
+/// Terminal output: lines reach a pipe (tools/bench tees them into the run's log) at once.
 enum Console {
     static func say(_ text: String, terminator: String = "\n") {
         print(text, terminator: terminator)

@@ -15,7 +15,7 @@ enum InputBench {
 
         /// The check an engine makes before acting: is the window it means still the active one?
         func checkForeground() throws {
-            guard try desktop.activeWindow()?.id == target.id else {
+            guard try desktop.activeWindowID() == target.id else {
                 throw BenchError.check("the target xterm lost the focus during the input measurements")
             }
         }
@@ -25,7 +25,7 @@ enum InputBench {
             ("move(to:)", { try desktop.move(to: $0) }),
             ("click()", { _ in try desktop.click() }),
             ("key(\"shift\")", { _ in try desktop.key(shift) }),
-            ("activeWindow()", { _ in try checkForeground() }),
+            ("activeWindowID()", { _ in try checkForeground() }),
             ("move(to:)", { try checkForeground(); try desktop.move(to: $0) }),
             ("click()", { _ in try checkForeground(); try desktop.click() }),
             ("key(\"shift\")", { _ in try checkForeground(); try desktop.key(shift) }),
@@ -72,8 +72,8 @@ enum InputBench {
             var row = Row(
                 group: .input,
                 measurement: index == 3
-                    ? "Desktop.activeWindow() alone (the foreground check)"
-                    : checked ? "activeWindow() check + Desktop.\(action.name)" : "Desktop.\(action.name), synced",
+                    ? "Desktop.activeWindowID() alone (the foreground check)"
+                    : checked ? "activeWindowID() check + Desktop.\(action.name)" : "Desktop.\(action.name), synced",
                 foredesk: Format.spread(summary))
             if index == 3 {
                 row.target = "–"

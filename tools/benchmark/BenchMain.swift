@@ -6,7 +6,7 @@ import Imaging
 #endif
 
 /// foredesk-bench: measures foredesk against the tools people use today, on a private
-/// 1920x1080x24 Xvfb with openbox, and prints one table (see tools/bench/bench --help).
+/// 1920x1080x24 Xvfb with openbox, and prints one table (see tools/bench --help).
 @main
 struct BenchMain {
     static func main() {
@@ -51,7 +51,7 @@ struct BenchMain {
         let shots = directory + "/shots"
         try makeDirectories(shots)
         guard access(options.foredesk, X_OK) == 0 else {
-            throw BenchError.setup("no foredesk CLI at \(options.foredesk); build it first (tools/bench/bench does)")
+            throw BenchError.setup("no foredesk CLI at \(options.foredesk); build it first (tools/bench does)")
         }
         let toolLog = directory + "/tools.log"
         let parent = directory.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
