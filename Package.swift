@@ -37,15 +37,17 @@ let package = Package(
 
         // Swift layers, lowest first.
         .target(name: "Imaging", dependencies: ["CPNG"], swiftSettings: strict),
+        // posix_spawn with a clean signal mask, for the X server and the confinement helper alike.
+        .target(name: "Processes", swiftSettings: strict),
         .target(
             name: "Desktop",
-            dependencies: ["CX11", "Imaging", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CX11", "Imaging", "Processes", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "foredesk",
             dependencies: [
-                "Desktop", "Imaging", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Desktop", "Imaging", "Processes", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -63,12 +65,12 @@ let package = Package(
         // Benchmarks live with the tools, never in the tests.
         .executableTarget(
             name: "foredesk-bench",
-            dependencies: ["Desktop", "Imaging"],
+            dependencies: ["Desktop", "Imaging", "Processes"],
             path: "tools/benchmark",
             swiftSettings: strict
         ),
 
-        .target(name: "TestSupport", dependencies: ["Desktop", "Imaging"], path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["Desktop", "Imaging", "Processes"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DesktopTests", dependencies: ["Desktop", "Imaging", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["Imaging", "TestSupport"], swiftSettings: strict),

@@ -1,6 +1,7 @@
 import Desktop
 import Foundation
 import Imaging
+import Processes
 import TestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 public import Desktop
+public import Processes
 public import Imaging
 import Foundation
 

@@ -1,4 +1,5 @@
 import Desktop
+import Processes
 import Imaging
 import Synchronization
 

@@ -1,4 +1,5 @@
 internal import CX11
+import Processes
 
 extension X11Connection {
     /// The keymap for the active group, re-read when a MappingNotify says it changed.
@@ -86,7 +87,7 @@ extension X11Connection {
     private func waitForGrace(of codes: [UInt8]) {
         let latest = codes.compactMap { keyboard.lastUse[$0] }.max()
         guard let latest else { return }
-        pause(latest + KeyboardState.rebindGrace - .now)
+        blockingSleep(latest + KeyboardState.rebindGrace - .now)
     }
 
     /// Writes keysyms (0 = none) onto keycodes in one request, hence one MappingNotify for everyone.

@@ -1,5 +1,6 @@
 public import Imaging
 import Logging
+import Processes
 import Synchronization
 
 #if canImport(Glibc)
@@ -68,7 +69,7 @@ public final class VirtualDisplay: Sendable {
                 "Xvfb", arguments, output: .file(logFile), passing: (parent: writeEnd, child: 3))
         } catch {
             close(writeEnd)
-            throw error
+            throw .server(error.description)
         }
         close(writeEnd)
         guard let number = Self.readDisplayNumber(readEnd, timeout: options.startTimeout) else {
@@ -84,13 +85,18 @@ public final class VirtualDisplay: Sendable {
         }
         var started = [server]
         if options.windowManager {
-            do {
+            do throws(DesktopError) {
                 // openbox runs its --startup command once it has set up and entered its event loop;
                 // its EWMH check window appears earlier, and windows mapped in between were lost.
                 let ready = logFile + ".wm-ready"
-                let manager = try ChildProcess(
-                    "openbox", ["--sm-disable", "--startup", "touch \(ready)"], environment: ["DISPLAY": name],
-                    output: .file(logFile))
+                let manager: ChildProcess
+                do {
+                    manager = try ChildProcess(
+                        "openbox", ["--sm-disable", "--startup", "touch \(ready)"], environment: ["DISPLAY": name],
+                        output: .file(logFile))
+                } catch {
+                    throw .server(error.description)
+                }
                 started.append(manager)
                 try Self.waitForWindowManager(on: name, readyFile: ready, process: manager, timeout: options.startTimeout)
             } catch {
@@ -149,7 +155,7 @@ public final class VirtualDisplay: Sendable {
             guard ContinuousClock.now < deadline else {
                 throw .server("openbox did not start on \(name) within \(timeout.formattedSeconds)")
             }
-            pause(.milliseconds(5))
+            blockingSleep(.milliseconds(5))
         }
         unlink(readyFile)
     }

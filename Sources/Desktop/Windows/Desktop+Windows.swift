@@ -1,5 +1,6 @@
 public import Imaging
 internal import CX11
+import Processes
 
 extension Desktop {
     /// Top-level application windows, bottom of the stack first; hidden (unmapped) ones only when asked.
@@ -50,7 +51,7 @@ extension Desktop {
                         + (seen.isEmpty ? "none" : seen.joined(separator: ", ")))
             }
             // Listing windows costs a few round trips per window; 10 ms keeps the server nearly idle.
-            pause(.milliseconds(10))
+            blockingSleep(.milliseconds(10))
         }
     }
 
@@ -79,7 +80,7 @@ extension Desktop {
             if ContinuousClock.now >= deadline {
                 throw .activationFailed(id, "it was not the active window after \(timeout.formattedSeconds)")
             }
-            pause(.milliseconds(5))
+            blockingSleep(.milliseconds(5))
         }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import FoundationEssentials
 import Desktop
 import Imaging
+import Processes
 
 #if canImport(Glibc)
     import Glibc

@@ -3,7 +3,20 @@ import Synchronization
     import Glibc
 #endif
 
-/// A process started with `posix_spawn`, for the X server, the window manager and test fixtures.
+/// Why a process could not be started.
+public enum ProcessError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// posix_spawn failed: the program is missing, not executable, or resources ran out.
+    case cannotStart(executable: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .cannotStart(executable, reason): "cannot start \(executable): \(reason)"
+        }
+    }
+}
+
+/// A process started with `posix_spawn`: the X server, the window manager, the confinement helper,
+/// test fixtures.
 ///
 /// The child starts with an empty signal mask and default handlers: posix_spawn would otherwise
 /// pass on the spawning thread's mask, and Swift's worker threads block SIGTERM, which left an
@@ -23,11 +36,11 @@ public final class ChildProcess: Sendable {
 
     /// Starts executable (looked up in PATH) with arguments; environment entries are added to or
     /// replace the current ones. passing maps a parent fd onto a child fd number (e.g. 3).
-    /// - Throws: `.server` with the reason, e.g. that the program is not installed.
+    /// - Throws: `ProcessError.cannotStart` with the reason, e.g. that the program is not installed.
     public init(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], output: Output = .inherit,
         passing: (parent: Int32, child: Int32)? = nil
-    ) throws(DesktopError) {
+    ) throws(ProcessError) {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -72,7 +85,7 @@ public final class ChildProcess: Sendable {
         let rc = posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
         guard rc == 0 else {
             let reason = rc == ENOENT ? "it is not installed (run tools/setup)" : String(cString: strerror(rc))
-            throw .server("cannot start \(executable): \(reason)")
+            throw .cannotStart(executable: executable, reason: reason)
         }
         self.pid = pid
         self.executable = executable
@@ -101,7 +114,7 @@ public final class ChildProcess: Sendable {
         while true {
             if let status = exitStatus() { return status }
             if ContinuousClock.now >= deadline { return nil }
-            pause(.milliseconds(2))
+            blockingSleep(.milliseconds(2))
         }
     }
 

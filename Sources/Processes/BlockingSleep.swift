@@ -2,8 +2,9 @@
     import Glibc
 #endif
 
-/// Blocks the calling thread for duration (the Desktop API is synchronous by design).
-func pause(_ duration: Duration) {
+/// Blocks the calling thread for duration, through signals (the Desktop and Sandbox APIs are
+/// synchronous by design).
+public func blockingSleep(_ duration: Duration) {
     guard duration > .zero else { return }
     var request = timespec(
         tv_sec: Int(duration.components.seconds), tv_nsec: Int(duration.components.attoseconds / 1_000_000_000))
