@@ -44,10 +44,12 @@ let package = Package(
             dependencies: ["CX11", "Imaging", "Processes", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        .target(name: "Sandbox", dependencies: ["CSandbox", "Processes"], swiftSettings: strict),
         .executableTarget(
             name: "foredesk",
             dependencies: [
-                "Desktop", "Imaging", "Processes", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Desktop", "Imaging", "Processes", "Sandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -74,6 +76,6 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DesktopTests", dependencies: ["Desktop", "Imaging", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["Imaging", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "SandboxTests", dependencies: ["CSandbox", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "SandboxTests", dependencies: ["CSandbox", "Sandbox", "TestSupport"], swiftSettings: strict),
     ]
 )

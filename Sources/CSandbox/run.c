@@ -66,25 +66,30 @@ static int write_file_at(int dir, const char *name, const char *text) {
     return -err;
 }
 
-/// Joins spec->cgroup, after writing pids.max there, so that the namespaces' processes are in it
-/// from their start and the Swift side can kill or freeze all of them at once.
-static void join_cgroup(const csbx_spec *spec) {
-    if (!spec->cgroup) return;
-    int dir = open(spec->cgroup, O_DIRECTORY | O_PATH | O_CLOEXEC);
-    if (dir < 0) {
-        csbx_degrade_or_fail(spec, CSBX_LAYER_CGROUP, "cgroup", errno);
-        return;
+/// Joins every cgroup of the spec, after writing pids.max where a cgroup has that file, so that
+/// the namespaces' processes are in them from their start and the Swift side can limit, kill or
+/// freeze all of them at once. A pids limit that no cgroup can hold is a failed layer.
+static void join_cgroups(const csbx_spec *spec) {
+    int limited = 0;
+    for (size_t i = 0; i < spec->cgroup_count; i++) {
+        int dir = open(spec->cgroups[i], O_DIRECTORY | O_PATH | O_CLOEXEC);
+        if (dir < 0) {
+            csbx_degrade_or_fail(spec, CSBX_LAYER_CGROUP, "cgroup", errno);
+            continue;
+        }
+        char text[32];
+        if (spec->pids_max >= 0 && faccessat(dir, "pids.max", F_OK, 0) == 0) {
+            snprintf(text, sizeof text, "%lld\n", (long long)spec->pids_max);
+            int err = write_file_at(dir, "pids.max", text);
+            if (err) csbx_degrade_or_fail(spec, CSBX_LAYER_CGROUP, "pids-max", -err);
+            else limited = 1;
+        }
+        snprintf(text, sizeof text, "%d\n", (int)getpid());
+        int err = write_file_at(dir, "cgroup.procs", text);
+        if (err) csbx_degrade_or_fail(spec, CSBX_LAYER_CGROUP, "cgroup", -err);
+        close(dir);
     }
-    char text[32];
-    if (spec->pids_max >= 0) {
-        snprintf(text, sizeof text, "%lld\n", (long long)spec->pids_max);
-        int err = write_file_at(dir, "pids.max", text);
-        if (err) csbx_degrade_or_fail(spec, CSBX_LAYER_CGROUP, "pids-max", -err);
-    }
-    snprintf(text, sizeof text, "%d\n", (int)getpid());
-    int err = write_file_at(dir, "cgroup.procs", text);
-    if (err) csbx_degrade_or_fail(spec, CSBX_LAYER_CGROUP, "cgroup", -err);
-    close(dir);
+    if (spec->pids_max >= 0 && !limited) csbx_degrade_or_fail(spec, CSBX_LAYER_CGROUP, "pids-max", ENOENT);
 }
 
 /// Maps the caller's uid and gid to themselves in the child's new user namespace: the only
@@ -163,7 +168,7 @@ int csbx_run(const csbx_spec *spec) {
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) csbx_fail("pdeathsig", errno);
     if (getppid() != parent) csbx_fail("pdeathsig", ESRCH);
 
-    join_cgroup(spec);
+    join_cgroups(spec);
     static csbx_plan plan;
     csbx_plan_make(spec, &plan);
 

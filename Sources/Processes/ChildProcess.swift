@@ -26,8 +26,10 @@ public final class ChildProcess: Sendable {
     public enum Output: Sendable {
         case inherit
         case discard
-        /// Appended to a file (created if missing).
+        /// Both appended to one file (created if missing).
         case file(String)
+        /// Standard output and standard error appended to a file each.
+        case files(stdout: String, stderr: String)
     }
 
     public let pid: Int32
@@ -63,6 +65,9 @@ public final class ChildProcess: Sendable {
         case let .file(path):
             posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        case let .files(stdout, stderr):
+            posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         }
         if let passing { posix_spawn_file_actions_adddup2(&actions, passing.parent, passing.child) }
 

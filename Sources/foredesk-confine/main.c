@@ -32,8 +32,9 @@ static const char usage[] =
     "  --network off|on       off (default): a private network namespace with loopback only;\n"
     "                         on: the host's network\n"
     "Limits and lifetime:\n"
-    "  --cgroup DIR           join this cgroup (write our pid to DIR/cgroup.procs) before anything\n"
-    "  --pids-max N           write N to DIR/pids.max first (needs --cgroup)\n"
+    "  --cgroup DIR           join this cgroup (write our pid to DIR/cgroup.procs) before anything;\n"
+    "                         repeat it to join one per hierarchy (v2 for kill/freeze, v1 pids)\n"
+    "  --pids-max N           write N to pids.max of each --cgroup that has one, first\n"
     "  --rlimit NAME=N        setrlimit, soft and hard; NAME: as core cpu data fsize memlock\n"
     "                         nofile nproc stack\n"
     "Reporting:\n"
@@ -116,10 +117,11 @@ int main(int argc, char **argv) {
     const char **tmpfs = calloc((size_t)argc, sizeof *tmpfs);
     csbx_rlimit *rlimits = calloc((size_t)argc, sizeof *rlimits);
     int *keep_fds = calloc((size_t)argc, sizeof *keep_fds);
-    if (!writable || !protected_paths || !tmpfs || !rlimits || !keep_fds) bad_spec("out of memory", NULL);
+    const char **cgroups = calloc((size_t)argc, sizeof *cgroups);
+    if (!writable || !protected_paths || !tmpfs || !rlimits || !keep_fds || !cgroups) bad_spec("out of memory", NULL);
     csbx_spec spec = {
         .writable = writable, .protected_paths = protected_paths, .tmpfs = tmpfs, .network = CSBX_NETWORK_OFF,
-        .pids_max = -1, .rlimits = rlimits, .keep_fds = keep_fds, .report_fd = -1,
+        .cgroups = cgroups, .pids_max = -1, .rlimits = rlimits, .keep_fds = keep_fds, .report_fd = -1,
     };
 
     int i = 1;
@@ -146,7 +148,7 @@ int main(int argc, char **argv) {
         else if (strcmp(option, "--display-socket") == 0)
             spec.display_socket = path_value("--display-socket needs an absolute path without . or ..", value);
         else if (strcmp(option, "--cgroup") == 0)
-            spec.cgroup = path_value("--cgroup needs an absolute path without . or ..", value);
+            cgroups[spec.cgroup_count++] = path_value("--cgroup needs an absolute path without . or ..", value);
         else if (strcmp(option, "--network") == 0) {
             if (strcmp(value, "off") == 0)
                 spec.network = CSBX_NETWORK_OFF;
@@ -173,7 +175,7 @@ int main(int argc, char **argv) {
             bad_spec("unknown option", option);
     }
     if (i >= argc) bad_spec("no command: put it after --", NULL);
-    if (spec.pids_max >= 0 && !spec.cgroup) bad_spec("--pids-max needs --cgroup", NULL);
+    if (spec.pids_max >= 0 && spec.cgroup_count == 0) bad_spec("--pids-max needs --cgroup", NULL);
     for (size_t k = 0; k < spec.keep_fd_count; k++)
         if (keep_fds[k] == spec.report_fd) bad_spec("--keep-fd cannot keep the report descriptor", NULL);
     spec.argv = (const char *const *)&argv[i];

@@ -149,8 +149,10 @@ typedef struct {
     size_t tmpfs_count;
     csbx_network network;
     const char *_Nullable display_socket; ///< the only entry of /tmp/.X11-unix inside, or NULL
-    const char *_Nullable cgroup;         ///< a cgroup directory to join, or NULL
-    int64_t pids_max;                     ///< written to <cgroup>/pids.max first; -1: leave it
+    const char *_Nonnull const *_Nullable cgroups; ///< cgroup directories to join (e.g. a v2 one for
+                                                   ///< kill and freeze, a v1 pids one for the limit)
+    size_t cgroup_count;
+    int64_t pids_max; ///< written first to pids.max of every cgroup that has one; -1: leave it
     const csbx_rlimit *_Nullable rlimits;
     size_t rlimit_count;
     const int *_Nullable keep_fds; ///< descriptors the command inherits besides 0, 1, 2

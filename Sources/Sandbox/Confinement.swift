@@ -1,0 +1,89 @@
+/// Network access for a confined process.
+public enum NetworkAccess: String, Sendable, CaseIterable {
+    /// A private network namespace with loopback only; X still works through its filesystem socket.
+    case off
+    /// The host's network.
+    case on
+}
+
+/// A layer a policy may allow to be missing on a machine that lacks it; every other layer refuses.
+public enum DegradableLayer: String, Sendable, CaseIterable, Hashable {
+    /// Landlock: without it the mount namespace alone holds the filesystem policy.
+    case landlock
+    /// The run's own cgroup: without it a double-forked daemon may outlive the run.
+    case cgroup
+}
+
+/// What a confined process may do: a pure value, turned into the confinement helper's arguments.
+///
+/// Everything outside the writable roots is read-only; protected paths are read-only again inside
+/// them (so `.git` stays untouched in a writable workspace); the network is off unless turned on.
+public struct Confinement: Sendable, Equatable {
+    /// Folders the process may write below (absolute paths).
+    public var writableRoots: [String]
+    /// Paths kept read-only inside the writable roots; a missing one cannot be created.
+    public var protectedPaths: [String]
+    /// Folders replaced by a fresh private tmpfs (e.g. `/tmp`).
+    public var privateDirectories: [String]
+    public var network: NetworkAccess
+    /// The X server's socket; the process sees only this one in `/tmp/.X11-unix`.
+    public var displaySocket: String?
+    /// The most processes the run may have at once (fork bombs stop there).
+    public var maxProcesses: Int?
+    /// setrlimit values by name (as, core, cpu, data, fsize, memlock, nofile, nproc, stack).
+    public var resourceLimits: [String: Int]
+    public var allowDegraded: Set<DegradableLayer>
+
+    /// A confinement from its parts; the defaults write nowhere and reach no network.
+    public init(
+        writableRoots: [String] = [], protectedPaths: [String] = [], privateDirectories: [String] = [],
+        network: NetworkAccess = .off, displaySocket: String? = nil, maxProcesses: Int? = 512,
+        resourceLimits: [String: Int] = [:], allowDegraded: Set<DegradableLayer> = []
+    ) {
+        self.writableRoots = writableRoots
+        self.protectedPaths = protectedPaths
+        self.privateDirectories = privateDirectories
+        self.network = network
+        self.displaySocket = displaySocket
+        self.maxProcesses = maxProcesses
+        self.resourceLimits = resourceLimits
+        self.allowDegraded = allowDegraded
+    }
+
+    /// The usual shape: one writable workspace whose `.git` stays read-only, a private `/tmp`,
+    /// no network.
+    public static func workspace(_ root: String) -> Confinement {
+        Confinement(writableRoots: [root], protectedPaths: [root + "/.git"], privateDirectories: ["/tmp"])
+    }
+
+    /// Problems that make the confinement unusable: relative paths, empty command.
+    public func validationErrors() -> [String] {
+        var errors: [String] = []
+        for (kind, paths) in [("writable root", writableRoots), ("protected path", protectedPaths),
+                              ("private directory", privateDirectories)] {
+            for path in paths where !path.hasPrefix("/") || path.split(separator: "/").contains(where: { $0 == "." || $0 == ".." }) {
+                errors.append("\(kind) '\(path)' must be an absolute path without . or ..")
+            }
+        }
+        if let maxProcesses, maxProcesses < 1 { errors.append("max processes must be at least 1, not \(maxProcesses)") }
+        return errors
+    }
+
+    /// The helper's arguments for running command (bwrap-style, see `foredesk-confine --help`).
+    public func helperArguments(command: [String], cgroups: [String], reportFD: Int32) -> [String] {
+        var arguments: [String] = []
+        for root in writableRoots { arguments += ["--rw", root] }
+        for path in protectedPaths { arguments += ["--protect", path] }
+        for path in privateDirectories { arguments += ["--tmpfs", path] }
+        arguments += ["--network", network.rawValue]
+        if let displaySocket { arguments += ["--display-socket", displaySocket] }
+        for cgroup in cgroups { arguments += ["--cgroup", cgroup] }
+        if let maxProcesses, !cgroups.isEmpty { arguments += ["--pids-max", String(maxProcesses)] }
+        for (name, value) in resourceLimits.sorted(by: { $0.key < $1.key }) { arguments += ["--rlimit", "\(name)=\(value)"] }
+        for layer in DegradableLayer.allCases where allowDegraded.contains(layer) {
+            arguments += ["--allow-degraded", layer.rawValue]
+        }
+        arguments += ["--report-fd", String(reportFD), "--"]
+        return arguments + command
+    }
+}
