@@ -75,7 +75,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Desktop", "Imaging", "Processes"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DesktopTests", dependencies: ["Desktop", "Imaging", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["Imaging", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["Imaging", "Sandbox", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: ["CSandbox", "Sandbox", "TestSupport"], swiftSettings: strict),
     ]
 )

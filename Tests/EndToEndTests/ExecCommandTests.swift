@@ -1,10 +1,11 @@
 import Foundation
 import Glibc
+import Sandbox
 import TestSupport
 import Testing
 
 @Suite struct ExecCommandTests {
-    @Test(.enabled(if: geteuid() == 0, "cgroups are writable only by root here; CI runs as root"))
+    @Test(.enabled(if: Cgroups.writable, Cgroups.reason))
     func execConfinesToTheWorkspaceAndPassesTheStatusThrough() throws {
         try withTemporaryDirectory { dir in
             try FileManager.default.createDirectory(atPath: dir + "/ws/.git", withIntermediateDirectories: true)
@@ -22,7 +23,7 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: geteuid() == 0, "cgroups are writable only by root here; CI runs as root"))
+    @Test(.enabled(if: Cgroups.writable, Cgroups.reason))
     func execNamesWhatCannotRun() throws {
         let missing = try foredesk(["exec", "--", "/no/such/tool"])
         #expect(missing.status == 127)
@@ -32,11 +33,21 @@ import Testing
         #expect(usage.stderr.contains("--network must be off or on"))
     }
 
-    @Test(.enabled(if: geteuid() == 0, "cgroups are writable only by root here; CI runs as root"))
+    @Test(.enabled(if: Cgroups.writable, Cgroups.reason))
     func sandboxCheckSaysEveryLayerApplies() throws {
         let result = try foredesk(["sandbox", "check"])
         #expect(result.status == 0, "\(result.stdout)")
         #expect(result.stdout.contains("landlock      ABI "))
         #expect(result.stdout.contains("confined run  every layer applied"))
     }
+}
+
+/// Whether this machine lets the tests create run cgroups (root with a writable cgroup file system).
+enum Cgroups {
+    static let writable: Bool = {
+        guard let probe = RunCgroup.create(name: "test-probe-\(getpid())-\(UUID().uuidString.prefix(8))") else { return false }
+        probe.remove()
+        return true
+    }()
+    static let reason: Comment = "no writable cgroup hierarchy (needs root and a writable cgroup file system); CI runs as root"
 }
