@@ -1,3 +1,17 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What a path is on disk, for building confinements.
+public enum FileKind {
+    /// True for a directory, false for anything else, nil when nothing is there (symlinks not followed).
+    public static func isDirectory(_ path: String) -> Bool? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return (info.st_mode & S_IFMT) == S_IFDIR
+    }
+}
+
 /// Network access for a confined process.
 public enum NetworkAccess: String, Sendable, CaseIterable {
     /// A private network namespace with loopback only; X still works through its filesystem socket.
@@ -50,10 +64,20 @@ public struct Confinement: Sendable, Equatable {
         self.allowDegraded = allowDegraded
     }
 
-    /// The usual shape: one writable workspace whose `.git` stays read-only, a private `/tmp`,
-    /// no network.
-    public static func workspace(_ root: String) -> Confinement {
-        Confinement(writableRoots: [root], protectedPaths: [root + "/.git"], privateDirectories: ["/tmp"])
+    /// The usual shape: one writable workspace, a private `/tmp`, no network. Git's hooks and
+    /// config stay read-only, so nothing can plant code that runs outside the sandbox, while
+    /// commits still work; `strict` makes all of `.git` read-only. A workspace without `.git`
+    /// gets a read-only placeholder, so none can be created there.
+    public static func workspace(
+        _ root: String, strict: Bool = false, isDirectory: (String) -> Bool? = FileKind.isDirectory
+    ) -> Confinement {
+        let git = root + "/.git"
+        let protected: [String] =
+            switch isDirectory(git) {
+            case true? where !strict: [git + "/hooks", git + "/config"]
+            default: [git]  // strict, missing, or a worktree's .git file pointing elsewhere
+            }
+        return Confinement(writableRoots: [root], protectedPaths: protected, privateDirectories: ["/tmp"])
     }
 
     /// Problems that make the confinement unusable: relative paths, empty command.

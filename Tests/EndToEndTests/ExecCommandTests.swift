@@ -12,7 +12,7 @@ import Testing
             // Outside the workspace and outside /tmp (which the command sees as a private, empty tmpfs).
             let outside = "/var/foredesk-exec-test-\(UUID().uuidString)"
             let result = try foredesk([
-                "exec", "--workspace", dir + "/ws", "--",
+                "exec", "--strict", "--workspace", dir + "/ws", "--",
                 "/bin/sh", "-c", "echo ok > \(dir)/ws/made; echo no > \(dir)/ws/.git/HEAD || echo git-refused; echo no > \(outside) || echo outside-refused; exit 5",
             ])
             #expect(result.status == 5, "\(result.stderr)")
@@ -20,6 +20,34 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: dir + "/ws/made"))
             #expect(!FileManager.default.fileExists(atPath: dir + "/ws/.git/HEAD"))
             #expect(!FileManager.default.fileExists(atPath: outside))
+        }
+    }
+
+    @Test(.enabled(if: Cgroups.writable, Cgroups.reason))
+    func gitCommitWorksButHooksAndConfigStayReadOnly() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/git"), "git is missing; tools/setup installs it")
+        try withTemporaryDirectory { dir in
+            let ws = dir + "/repo"
+            try FileManager.default.createDirectory(atPath: ws, withIntermediateDirectories: true)
+            // Without a .git the workspace gets a read-only placeholder: no repository can be planted.
+            let plant = try foredesk(["exec", "--workspace", ws, "--", "/bin/sh", "-c", "cd \(ws) && git init -q 2>/dev/null || echo init-refused"])
+            #expect(plant.stdout == "init-refused\n")
+            let initialise = Process()
+            initialise.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+            initialise.arguments = ["init", "-q", ws]
+            try initialise.run()
+            initialise.waitUntilExit()
+            let script = """
+                cd \(ws) && echo hello > a.txt && git add a.txt && \
+                git -c user.name=t -c user.email=t@example.invalid commit -qm first && echo committed; \
+                echo 'echo pwned' > .git/hooks/post-commit || echo hook-refused; \
+                echo '[core]' >> .git/config || echo config-refused
+                """
+            let result = try foredesk(["exec", "--workspace", ws, "--", "/bin/sh", "-c", script])
+            #expect(result.stdout == "committed\nhook-refused\nconfig-refused\n", "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: ws + "/.git/hooks/post-commit"))
+            let strict = try foredesk(["exec", "--strict", "--workspace", ws, "--", "/bin/sh", "-c", "cd \(ws) && git -c user.name=t -c user.email=t@example.invalid commit -q --allow-empty -m second 2>/dev/null || echo commit-refused"])
+            #expect(strict.stdout == "commit-refused\n")
         }
     }
 

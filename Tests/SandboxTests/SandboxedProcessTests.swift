@@ -10,7 +10,7 @@ import Testing
 @Suite("Sandboxed processes", .timeLimit(.minutes(2)))
 struct SandboxedProcessTests {
     @Test func aConfinementBecomesTheHelperArguments() {
-        var confinement = Confinement.workspace("/w")
+        var confinement = Confinement.workspace("/w", strict: true) { _ in true }
         confinement.network = .on
         confinement.resourceLimits = ["nofile": 64]
         confinement.allowDegraded = [.landlock]
@@ -20,6 +20,9 @@ struct SandboxedProcessTests {
             "--cgroup", "/cg/b", "--pids-max", "512", "--rlimit", "nofile=64", "--allow-degraded", "landlock",
             "--report-fd", "3", "--", "make", "test",
         ])
+        #expect(Confinement.workspace("/w") { _ in true }.protectedPaths == ["/w/.git/hooks", "/w/.git/config"])
+        #expect(Confinement.workspace("/w") { _ in nil }.protectedPaths == ["/w/.git"], "no .git: none may be created")
+        #expect(Confinement.workspace("/w") { _ in false }.protectedPaths == ["/w/.git"], "a worktree's .git file")
         #expect(Confinement(writableRoots: ["rel/dir"], maxProcesses: 0).validationErrors() == [
             "writable root 'rel/dir' must be an absolute path without . or ..", "max processes must be at least 1, not 0",
         ])

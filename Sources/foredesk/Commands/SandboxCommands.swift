@@ -16,7 +16,7 @@ struct Exec: ParsableCommand {
               foredesk exec --rw /data/out --no-workspace -- ./render.sh
               foredesk exec --max-processes 64 --allow-degraded landlock -- ./build.sh
 
-            By default the current folder is the writable workspace, its .git stays read-only, /tmp is private and empty, and the network is off (loopback only). Everything else is read-only. The command gets no capabilities, no_new_privs and a seccomp filter; every process it starts lives in the run's cgroup and ends with it.
+            By default the current folder is the writable workspace, its .git hooks and config stay read-only (commits work; --strict protects all of .git), /tmp is private and empty, and the network is off (loopback only). Everything else is read-only. The command gets no capabilities, no_new_privs and a seccomp filter; every process it starts lives in the run's cgroup and ends with it.
 
             A layer this machine cannot apply makes foredesk refuse, naming it, unless --allow-degraded names that layer (landlock or cgroup); degraded layers are reported on stderr. The exit status is the command's (128 + N when signal N ended it), 125 when the sandbox refused.
             """)
@@ -24,6 +24,8 @@ struct Exec: ParsableCommand {
     @Option(help: ArgumentHelp("The writable workspace (default: the current folder).", valueName: "dir"))
     var workspace: String?
     @Flag(help: "Make no folder writable by default (only --rw ones).") var noWorkspace = false
+    @Flag(help: "Keep all of the workspace's .git read-only (default: only its hooks and config, so commits work).")
+    var strict = false
     @Option(help: ArgumentHelp("Another writable folder (repeatable).", valueName: "dir")) var rw: [String] = []
     @Option(help: ArgumentHelp("A path kept read-only inside a writable folder (repeatable).", valueName: "path"))
     var protect: [String] = []
@@ -48,7 +50,7 @@ struct Exec: ParsableCommand {
     func run() throws {
         var confinement = Confinement()
         if !noWorkspace {
-            confinement = .workspace(Self.absolute(workspace ?? Self.currentDirectory()))
+            confinement = .workspace(Self.absolute(workspace ?? Self.currentDirectory()), strict: strict)
         }
         if sharedTmp { confinement.privateDirectories.removeAll { $0 == "/tmp" } }
         confinement.writableRoots += rw.map(Self.absolute)
