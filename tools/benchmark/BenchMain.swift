@@ -44,6 +44,7 @@ struct BenchMain {
         (.screenshot, .flat, { try ScreenshotBench.run($0, scene: .flat) }),
         (.damage, .flat, { try EvidenceBench.damage($0, scene: .flat) }),
         (.evidence, .flat, { try EvidenceBench.actToEvidence($0, scene: .flat) }),
+        (.sandbox, .flat, SandboxBench.run),
     ]}
 
     private static func run(_ options: BenchOptions) throws {
@@ -113,7 +114,7 @@ struct BenchMain {
         lab.stop()
     }
 
-    private static func makeDirectories(_ path: String) throws {
+    static func makeDirectories(_ path: String) throws {
         var prefix = path.hasPrefix("/") ? "/" : ""
         for part in path.split(separator: "/") {
             prefix += part + "/"

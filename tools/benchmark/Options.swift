@@ -4,7 +4,7 @@
 
 /// The measurement groups, in the order the report lists them.
 enum Group: String, CaseIterable, Comparable {
-    case capture, encode, screenshot, input, typing, damage, evidence, search
+    case capture, encode, screenshot, input, typing, damage, evidence, search, sandbox
 
     var title: String {
         switch self {
@@ -16,6 +16,7 @@ enum Group: String, CaseIterable, Comparable {
         case .damage: "damage latency (key into the target xterm → XDamage event)"
         case .evidence: "act → evidence PNG on disk"
         case .search: "template search (in-process, busy 1920x1080 capture)"
+        case .sandbox: "sandbox start-up, whole process (alternating)"
         }
     }
 
