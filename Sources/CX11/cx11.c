@@ -284,6 +284,35 @@ int cx11_wait_for_event(Display *dpy, int timeout_ms) {
     return XPending(dpy);
 }
 
+int cx11_security_generate(Display *dpy, int trust_level, unsigned int timeout_seconds, uint8_t *data, int capacity,
+                           unsigned long *id) {
+    static const char protocol[] = "MIT-MAGIC-COOKIE-1";
+    // With no data in auth_in the server generates the cookie itself (security extension spec,
+    // SecurityGenerateAuthorization); the reply is one block that XSecurityFreeXauth releases.
+    Xauth auth_in;
+    memset(&auth_in, 0, sizeof auth_in);
+    auth_in.name = (char *)protocol;
+    auth_in.name_length = sizeof protocol - 1;
+    XSecurityAuthorizationAttributes attributes;
+    memset(&attributes, 0, sizeof attributes);
+    attributes.timeout = timeout_seconds;
+    attributes.trust_level = (unsigned)trust_level;
+    XSecurityAuthorization auth_id = 0;
+    Xauth *auth = XSecurityGenerateAuthorization(dpy, &auth_in, XSecurityTimeout | XSecurityTrustLevel, &attributes,
+                                                 &auth_id);
+    if (!auth) return -1;
+    int length = auth->data_length;
+    if (length > capacity) {
+        XSecurityRevokeAuthorization(dpy, auth_id);
+        length = -1;
+    } else {
+        memcpy(data, auth->data, (size_t)length);
+        *id = auth_id;
+    }
+    XSecurityFreeXauth(auth);
+    return length;
+}
+
 int cx11_damage_event_base(Display *dpy) {
     int event_base, error_base;
     if (!XDamageQueryExtension(dpy, &event_base, &error_base)) return -1;

@@ -26,7 +26,7 @@ public enum DesktopError: Error, Sendable, Equatable, CustomStringConvertible {
     case activationFailed(WindowID, String)
     /// The screen's pixel format is not the 32-bit TrueColor foredesk reads.
     case unsupportedVisual(String)
-    /// A private X server could not be started or stopped.
+    /// A private X server could not be started or stopped, or an Xauthority file not written.
     case server(String)
     /// An image operation failed.
     case imaging(ImagingError)
@@ -39,6 +39,10 @@ public enum DesktopError: Error, Sendable, Equatable, CustomStringConvertible {
             "cannot open X display \(display) — is an X server running there, and does XAUTHORITY grant access?"
         case let .connectionLost(display):
             "lost the connection to X display \(display) (the server exited or was killed)"
+        case .missingExtension("SECURITY"):
+            "the X server lacks the SECURITY extension, so it cannot issue untrusted cookies (apps that may show windows"
+                + " but not capture the screen or inject input) — use a server that has it, such as Xvfb or Xorg"
+                + " started without `-extension SECURITY`"
         case let .missingExtension(name):
             "the X server lacks the \(name) extension, which foredesk needs"
         case let .outsideScreen(point, size):

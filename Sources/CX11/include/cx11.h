@@ -16,6 +16,7 @@
 #include <X11/extensions/Xrandr.h>
 #include <X11/extensions/XRes.h>
 #include <X11/extensions/XInput2.h>
+#include <X11/extensions/security.h>
 #include <xkbcommon/xkbcommon.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -100,6 +101,15 @@ int cx11_set_key_symbols(Display *_Nonnull dpy, const unsigned char *_Nonnull co
 
 /// Waits until the connection has an event to read or timeout_ms passes; returns the pending count.
 int cx11_wait_for_event(Display *_Nonnull dpy, int timeout_ms);
+
+/// Asks the server (SECURITY extension) for a new MIT-MAGIC-COOKIE-1 authorization with trust_level
+/// (XSecurityClientTrusted or XSecurityClientUntrusted) that expires timeout_seconds after its last
+/// client disconnects, or after it is generated when none connects; 0 means it never expires.
+/// Copies the cookie into data (capacity bytes, owned by the caller) and the server's id for the
+/// authorization into *id. Returns the cookie length, or -1 when the request failed (the error is
+/// left in the caller's trap) or the cookie did not fit, in which case it is revoked again.
+int cx11_security_generate(Display *_Nonnull dpy, int trust_level, unsigned int timeout_seconds,
+                           uint8_t *_Nonnull data, int capacity, unsigned long *_Nonnull id);
 
 /// The XDamage event base of the display, -1 when the extension is missing.
 int cx11_damage_event_base(Display *_Nonnull dpy);

@@ -39,8 +39,9 @@ final class XAuthority: Sendable {
         self.cookie = cookie
         let userFile = getenv("XAUTHORITY").map { String(cString: $0) } ?? getenv("HOME").map { String(cString: $0) + "/.Xauthority" }
         inherited = userFile.map(Self.read) ?? []
-        try Self.write(Self.entry(family: 0xFFFF, address: [], number: "", cookie: cookie), to: serverFile)
-        try Self.write(inherited, to: clientFile)
+        let everyDisplay = XAuthorityEntry(family: .wild, address: [], number: "", cookie: cookie)
+        try XAuthorityEntry.write([everyDisplay], to: serverFile)
+        try XAuthorityEntry.write([], followedBy: inherited, to: clientFile)
         // Xlib reads XAUTHORITY at connect time, and children inherit it. This happens once per
         // process, before the first private display starts.
         setenv("XAUTHORITY", clientFile, 1)
@@ -55,27 +56,11 @@ final class XAuthority: Sendable {
 
     /// Adds the entry clients need for display number (FamilyLocal, this host), ahead of the rest.
     func register(display number: Int) throws(DesktopError) {
-        var hostname = [CChar](repeating: 0, count: 256)
-        gethostname(&hostname, hostname.count - 1)
-        let host = hostname.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
         try displays.withLock { (displays: inout [Int]) throws(DesktopError) in
             displays.append(number)
-            var bytes: [UInt8] = []
-            for n in displays { bytes += Self.entry(family: 256, address: host, number: String(n), cookie: cookie) }
-            // Written whole and renamed, so a client connecting meanwhile never reads half a file.
-            try Self.write(bytes + inherited, to: clientFile + ".new")
-            guard rename(clientFile + ".new", clientFile) == 0 else {
-                throw .server("cannot update \(clientFile): \(String(cString: strerror(errno)))")
-            }
+            let entries = displays.map { XAuthorityEntry.local(display: $0, cookie: cookie) }
+            try XAuthorityEntry.write(entries, followedBy: inherited, to: clientFile)
         }
-    }
-
-    /// An Xauthority record: family, address, display number, name, data; big-endian, each field
-    /// length-prefixed. Family 0xFFFF (FamilyWild) matches every address and display.
-    private static func entry(family: UInt16, address: [UInt8], number: String, cookie: [UInt8]) -> [UInt8] {
-        func field(_ bytes: [UInt8]) -> [UInt8] { [UInt8(bytes.count >> 8), UInt8(bytes.count & 0xFF)] + bytes }
-        return [UInt8(family >> 8), UInt8(family & 0xFF)] + field(address) + field(Array(number.utf8))
-            + field(Array("MIT-MAGIC-COOKIE-1".utf8)) + field(cookie)
     }
 
     private static func read(_ path: String) -> [UInt8] {
@@ -89,13 +74,5 @@ final class XAuthority: Sendable {
             bytes += chunk[0..<n]
         }
         return bytes
-    }
-
-    private static func write(_ bytes: [UInt8], to path: String) throws(DesktopError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .server("cannot write \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        guard written == bytes.count else { throw .server("cannot write \(path): short write") }
     }
 }
