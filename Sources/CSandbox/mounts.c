@@ -94,8 +94,11 @@ static void make_dev(void) {
     // A devpts instance of our own: its ptys are the sandbox's, and the host's are not listed.
     if (mkdir("/dev/pts", 0755) < 0) csbx_fail_path("dev", "/dev/pts", errno);
     // gid=5 (tty) as on a host: terminals such as xterm chown their pty to group tty, which
-    // without CAP_CHOWN succeeds only when the group is already that.
-    if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0)
+    // without CAP_CHOWN succeeds only when the group is already that. In a user namespace that
+    // does not map gid 5 the kernel refuses the option (EINVAL); the ptys then keep our group.
+    if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0 &&
+        (errno != EINVAL ||
+         mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") < 0))
         csbx_fail_path("dev", "/dev/pts", errno);
     if (mkdir("/dev/shm", 01777) < 0) csbx_fail_path("dev", "/dev/shm", errno);
     close(mount_tmpfs("dev", "/dev/shm", "1777"));
