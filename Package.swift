@@ -22,6 +22,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C layer: declarations and tiny shims only.
@@ -45,6 +46,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "Sandbox", dependencies: ["CSandbox", "Processes"], swiftSettings: strict),
+        // The gate: an action plus desktop facts -> allow / deny / ask / pause, with a reason; no side effects.
+        .target(
+            name: "Policy",
+            dependencies: ["Imaging", "Sandbox", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "foredesk",
             dependencies: [
@@ -77,5 +84,6 @@ let package = Package(
         .testTarget(name: "DesktopTests", dependencies: ["Desktop", "Imaging", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["Imaging", "Sandbox", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: ["CSandbox", "Sandbox", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,20 @@
+/// The keys a policy file may hold, section by section: the parser refuses any other, and the
+/// documentation test checks that `Scenarios/README.md` describes every one.
+enum PolicySchema {
+    static let top = ["sandbox", "input", "deny_keys", "allow_keys", "ask", "allow", "approval", "limits"]
+    static let sandbox = [
+        "writable", "protected", "strict_git", "private_tmp", "network", "identity", "display", "limits",
+        "allow_degraded",
+    ]
+    static let sandboxLimits = ["max_processes", "max_memory", "max_open_files", "max_cpu_time", "max_file_size"]
+    static let input = ["apps", "window_classes"]
+    static let rule = ["action", "window_class", "command"]
+    static let limits = ["max_actions", "max_duration", "max_actions_per_second"]
+
+    /// Every key as a path: `sandbox.network`, `ask[].command`, `limits.max_duration`.
+    static var keyPaths: [String] {
+        top + sandbox.map { "sandbox.\($0)" } + sandboxLimits.map { "sandbox.limits.\($0)" }
+            + input.map { "input.\($0)" } + rule.map { "ask[].\($0)" } + rule.map { "allow[].\($0)" }
+            + limits.map { "limits.\($0)" }
+    }
+}
