@@ -23,7 +23,9 @@ extension Policy {
             guard let target = facts.targetWindow else {
                 return .deny(Reason(.activateNoTarget, "activate denied: the runner named no window to activate"))
             }
-            if let denial = foregroundDenial(action, target, facts, role: "the window to activate") {
+            // An iconified window is unmapped until activated: only its owner is checked here, and the
+            // next input action finds it mapped and viewable or is denied.
+            if let denial = ownerDenial(action, target, facts, role: "the window to activate") {
                 return .deny(denial)
             }
             window = target
@@ -77,6 +79,11 @@ extension Policy {
             return Reason(
                 .foregroundNotViewable, "\(action) denied: \(role) \(window) is not viewable (an ancestor is unmapped)")
         }
+        return ownerDenial(action, window, facts, role: role)
+    }
+
+    /// Rule 2's owner check: a process the session launched, of an app and class `input:` allows.
+    private func ownerDenial(_ action: Action, _ window: WindowFacts, _ facts: Facts, role: String) -> Reason? {
         guard let pid = window.pid else {
             return Reason(
                 .foregroundOwnerUnknown,

@@ -154,6 +154,18 @@ struct GateTests {
         #expect(rule(gate.decide(Action(kind: .activate), facts: facts), "deny") == .activateNoTarget)
     }
 
+    @Test func anIconifiedWindowOfALaunchedAppMayBeActivatedButGetsNoInputUntilShown() throws {
+        var iconified = Desk.viewer
+        iconified.isMapped = false
+        iconified.isViewable = false
+        var facts = Desk.facts()
+        facts.targetWindow = iconified
+        #expect(gate.decide(Action(kind: .activate), facts: facts).isAllowed)
+        #expect(rule(gate.decide(.type("x"), facts: Desk.facts(active: iconified)), "deny") == .foregroundNotMapped)
+        let onlyEditor = try policy("input: { apps: [editor] }")
+        #expect(rule(onlyEditor.decide(Action(kind: .activate), facts: facts), "deny") == .inputAppNotAllowed)
+    }
+
     @Test func observingAndSandboxedActionsNeedNoForegroundWindow() {
         let nothingActive = Desk.facts(active: nil)
         for kind in [Action.Kind.screenshot, .wait, .run, .launch] {
