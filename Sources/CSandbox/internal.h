@@ -47,6 +47,16 @@ typedef struct {
     ino_t ino;
 } csbx_pin;
 
+/// The account the command runs as (--user), resolved before the namespaces exist.
+typedef struct {
+    int active; ///< 0: the caller's identity stays
+    const char *_Nullable name;
+    uid_t uid;
+    gid_t gid;
+    gid_t *_Nullable groups; ///< the account's groups, as initgroups(3) would set them
+    size_t group_count;
+} csbx_identity;
+
 typedef struct csbx_plan {
     char *_Nonnull *_Nullable writable; ///< canonical, sorted shortest first
     size_t writable_count;
@@ -57,6 +67,7 @@ typedef struct csbx_plan {
     char *_Nullable display_socket; ///< canonical
     const char *_Nullable display_name; ///< its last component
     char *_Nullable cwd; ///< the caller's working directory, entered again inside the new view
+    csbx_identity identity;
 } csbx_plan;
 
 /// Resolves the spec's paths and creates the placeholders (in the outer process, host view).
@@ -65,7 +76,14 @@ void csbx_plan_make(const csbx_spec *_Nonnull spec, csbx_plan *_Nonnull plan);
 /// Removes the placeholders that are still the empty files this process created.
 void csbx_plan_remove_placeholders(const csbx_plan *_Nonnull plan);
 
+/// Resolves spec->user into plan->identity (getpwnam, getgrouplist); fails unless running as root.
+void csbx_identity_resolve(const csbx_spec *_Nonnull spec, csbx_plan *_Nonnull plan);
+
 // MARK: layers, applied by the init process inside the namespaces; each fails via csbx_fail.
+
+/// Becomes plan->identity (groups, gid, uid, each read back) keeping the capabilities the later
+/// layers need; parent_alive is a pipe whose other end the outer process holds until it ends.
+void csbx_identity_switch(const csbx_plan *_Nonnull plan, int parent_alive);
 
 void csbx_mount_view(const csbx_plan *_Nonnull plan);
 void csbx_loopback_up(void);

@@ -47,6 +47,13 @@ static const char *hint(const char *step, int err) {
                "mount namespace alone";
     if (strcmp(step, "cgroup") == 0 || strcmp(step, "pids-max") == 0)
         return "the cgroup cannot be joined; create it writable first, or pass --allow-degraded cgroup";
+    if (strcmp(step, "identity") == 0)
+        return err == EPERM ? "--user needs root (and a kernel that lets root change ids)"
+                            : "no such account, or not one to switch to: `foredesk sandbox setup` makes "
+                              "foredesk-offline and foredesk-online";
+    if (strcmp(step, "chdir") == 0 && err == EACCES)
+        return "the account the command runs as cannot enter the working directory (each folder above "
+               "it needs search permission for that account); start somewhere it can";
     if (strcmp(step, "namespaces") == 0 && (err == EPERM || err == ENOSPC || err == EACCES))
         return "user namespaces are not available to this user (sysctl, AppArmor or a container); run "
                "the helper as root";

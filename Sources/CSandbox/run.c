@@ -117,15 +117,20 @@ static _Noreturn void run_init(const csbx_spec *spec, const csbx_plan *plan, int
     do n = read(go, &byte, 1);
     while (n < 0 && errno == EINTR);
     if (n != 1) _exit(CSBX_EXIT_CONFINE); // the outer process failed, and said why
-    close(go);
 
     // Without a controlling terminal, TIOCSTI cannot reach the caller's terminal either.
     if (setsid() < 0) csbx_fail("setsid", errno);
     csbx_mount_view(plan);
+    csbx_identity_switch(plan, go);
+    close(go);
     // The working directory still points into the mounts as they were before (now read-only,
-    // under the binds); enter it again by name, or / when the view hides it.
-    if (!plan->cwd || chdir(plan->cwd) < 0)
+    // under the binds); enter it again by name, or / when the view hides it. Entered as the
+    // account the command runs as: one that may not enter it fails the run rather than start
+    // somewhere else.
+    if (!plan->cwd || chdir(plan->cwd) < 0) {
+        if (plan->cwd && errno != ENOENT && errno != ENOTDIR) csbx_fail_path("chdir", plan->cwd, errno);
         if (chdir("/") < 0) csbx_fail("chdir", errno);
+    }
     if (spec->network == CSBX_NETWORK_OFF) csbx_loopback_up();
     csbx_rlimits_apply(spec);
     csbx_capabilities_drop();
@@ -171,6 +176,7 @@ int csbx_run(const csbx_spec *spec) {
     join_cgroups(spec);
     static csbx_plan plan;
     csbx_plan_make(spec, &plan);
+    csbx_identity_resolve(spec, &plan);
 
     int go[2];
     if (pipe2(go, O_CLOEXEC) < 0) csbx_fail("sync", errno);
@@ -202,7 +208,8 @@ int csbx_run(const csbx_spec *spec) {
         waitpid(child, NULL, 0);
         csbx_fail("sync", err);
     }
-    close(go[1]);
+    // go[1] stays open until this process ends: init watches it after changing its uid, which
+    // clears the parent-death signal it set.
     csbx_report_close();
     forward_signals_to(child, &old);
     int status;

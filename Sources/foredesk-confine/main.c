@@ -31,6 +31,13 @@ static const char usage[] =
     "Network:\n"
     "  --network off|on       off (default): a private network namespace with loopback only;\n"
     "                         on: the host's network\n"
+    "Identity (root only):\n"
+    "  --user NAME            run the command as account NAME (not root): its uid, its primary\n"
+    "                         gid and its supplementary groups (as initgroups sets them), each\n"
+    "                         read back before the command starts. The account must be able to\n"
+    "                         write the writable roots (foredesk grants its foredesk-write group\n"
+    "                         POSIX ACLs on them) and to enter the current directory. Made for\n"
+    "                         foredesk-offline and foredesk-online (foredesk sandbox setup)\n"
     "Limits and lifetime:\n"
     "  --cgroup DIR           join this cgroup (write our pid to DIR/cgroup.procs) before anything;\n"
     "                         repeat it to join one per hierarchy (v2 for kill/freeze, v1 pids)\n"
@@ -54,7 +61,8 @@ static const char usage[] =
     "placeholders for missing protected paths; then new user (unless root), mount, PID and network\n"
     "namespaces; in the new PID 1: parent-death signal, setsid, the\n"
     "mount view (/ read-only and nosuid, /run hidden, a fresh /dev, writable roots and tmpfs,\n"
-    "/tmp/.X11-unix, protected paths, fresh /proc with /proc/sys read-only), loopback up, rlimits,\n"
+    "/tmp/.X11-unix, protected paths, fresh /proc with /proc/sys read-only), the --user identity\n"
+    "(groups, gid, uid), the working directory, loopback up, rlimits,\n"
     "capabilities (bounding set too) dropped, no_new_privs, Landlock, seccomp; then fork and execve.\n"
     "The command starts in the current directory as the new view shows it (/ when hidden), with\n"
     "the caller's environment; PID 1 forwards HUP, INT, QUIT, TERM, USR1, USR2 and WINCH to it.\n"
@@ -63,7 +71,8 @@ static const char usage[] =
     "layer could not be applied (nothing ran); 126 when COMMAND cannot run; 127 when not found.\n"
     "\n"
     "Example:\n"
-    "  foredesk-confine --rw \"$PWD\" --protect \"$PWD/.git\" --tmpfs /tmp -- make test\n";
+    "  foredesk-confine --rw \"$PWD\" --protect \"$PWD/.git\" --tmpfs /tmp -- make test\n"
+    "  sudo foredesk-confine --user foredesk-offline --network on --rw /srv/ws -- ./build.sh\n";
 
 static _Noreturn void bad_spec(const char *message, const char *value) {
     fprintf(stderr, "foredesk-confine: %s%s%s (see --help)\n", message, value ? ": " : "", value ? value : "");
@@ -147,7 +156,10 @@ int main(int argc, char **argv) {
             tmpfs[spec.tmpfs_count++] = path_value("--tmpfs needs an absolute path without . or ..", value);
         else if (strcmp(option, "--display-socket") == 0)
             spec.display_socket = path_value("--display-socket needs an absolute path without . or ..", value);
-        else if (strcmp(option, "--cgroup") == 0)
+        else if (strcmp(option, "--user") == 0) {
+            if (!value[0] || strchr(value, '/')) bad_spec("--user needs an account name", value);
+            spec.user = value;
+        } else if (strcmp(option, "--cgroup") == 0)
             cgroups[spec.cgroup_count++] = path_value("--cgroup needs an absolute path without . or ..", value);
         else if (strcmp(option, "--network") == 0) {
             if (strcmp(value, "off") == 0)

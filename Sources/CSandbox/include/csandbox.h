@@ -159,6 +159,7 @@ typedef struct {
     size_t keep_fd_count;
     int report_fd;                  ///< where report lines go (see csbx_run), or -1
     unsigned allow_degraded;        ///< CSBX_LAYER_ bits
+    const char *_Nullable user;     ///< run as this account (root only), or NULL for the caller
     const char *_Nonnull const *_Nonnull argv; ///< the command; NULL-terminated, argv[0] non-NULL
 } csbx_spec;
 
