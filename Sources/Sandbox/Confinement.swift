@@ -47,12 +47,14 @@ public struct Confinement: Sendable, Equatable {
     /// setrlimit values by name (as, core, cpu, data, fsize, memlock, nofile, nproc, stack).
     public var resourceLimits: [String: Int]
     public var allowDegraded: Set<DegradableLayer>
+    /// Whom the command runs as; another account than the caller's needs root and elevated mode.
+    public var identity: Identity
 
     /// A confinement from its parts; the defaults write nowhere and reach no network.
     public init(
         writableRoots: [String] = [], protectedPaths: [String] = [], privateDirectories: [String] = [],
         network: NetworkAccess = .off, displaySocket: String? = nil, maxProcesses: Int? = 512,
-        resourceLimits: [String: Int] = [:], allowDegraded: Set<DegradableLayer> = []
+        resourceLimits: [String: Int] = [:], allowDegraded: Set<DegradableLayer> = [], identity: Identity = .caller
     ) {
         self.writableRoots = writableRoots
         self.protectedPaths = protectedPaths
@@ -62,6 +64,7 @@ public struct Confinement: Sendable, Equatable {
         self.maxProcesses = maxProcesses
         self.resourceLimits = resourceLimits
         self.allowDegraded = allowDegraded
+        self.identity = identity
     }
 
     /// The usual shape: one writable workspace, a private `/tmp`, no network. Git's hooks and
@@ -101,6 +104,7 @@ public struct Confinement: Sendable, Equatable {
         for path in privateDirectories { arguments += ["--tmpfs", path] }
         arguments += ["--network", network.rawValue]
         if let displaySocket { arguments += ["--display-socket", displaySocket] }
+        if let account = identity.account { arguments += ["--user", account] }
         for cgroup in cgroups { arguments += ["--cgroup", cgroup] }
         if let maxProcesses, !cgroups.isEmpty { arguments += ["--pids-max", String(maxProcesses)] }
         for (name, value) in resourceLimits.sorted(by: { $0.key < $1.key }) { arguments += ["--rlimit", "\(name)=\(value)"] }

@@ -15,8 +15,11 @@ struct Exec: ParsableCommand {
               foredesk exec --workspace ~/src/app --network on -- npm install
               foredesk exec --rw /data/out --no-workspace -- ./render.sh
               foredesk exec --max-processes 64 --allow-degraded landlock -- ./build.sh
+              sudo foredesk exec --as offline --network on -- ./test.sh
 
             By default the current folder is the writable workspace, its .git hooks and config stay read-only (commits work; --strict protects all of .git), /tmp is private and empty, and the network is off (loopback only). Everything else is read-only. The command gets no capabilities, no_new_privs and a seccomp filter; every process it starts lives in the run's cgroup and ends with it.
+
+            --as offline or online runs the command as elevated mode's account of that name (root only; see foredesk sandbox setup): the workspace and --rw folders are granted to it with ACLs before the run, and foredesk-offline's packets are rejected by the firewall even with --network on.
 
             A layer this machine cannot apply makes foredesk refuse, naming it, unless --allow-degraded names that layer (landlock or cgroup); degraded layers are reported on stderr. The exit status is the command's (128 + N when signal N ended it), 125 when the sandbox refused.
             """)
@@ -34,6 +37,8 @@ struct Exec: ParsableCommand {
     @Option(help: ArgumentHelp("Most processes at once.", valueName: "n")) var maxProcesses: Int = 512
     @Option(help: ArgumentHelp("Run even if this machine lacks the layer: landlock or cgroup (repeatable).", valueName: "layer"))
     var allowDegraded: [String] = []
+    @Option(name: .customLong("as"), help: ArgumentHelp("Whom the command runs as: caller (default), offline or online (root, elevated mode).", valueName: "identity"))
+    var identity: String = "caller"
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments, after --.") var command: [String] = []
 
     func validate() throws {
@@ -45,6 +50,7 @@ struct Exec: ParsableCommand {
             throw ValidationError("name the command to run after --, e.g. foredesk exec -- make test")
         }
         if maxProcesses < 1 { throw ValidationError("--max-processes must be at least 1") }
+        if Self.identity(identity) == nil { throw ValidationError("--as takes caller, offline or online (got '\(identity)')") }
     }
 
     func run() throws {
@@ -58,6 +64,8 @@ struct Exec: ParsableCommand {
         confinement.network = NetworkAccess(rawValue: network) ?? .off
         confinement.maxProcesses = maxProcesses
         confinement.allowDegraded = Set(allowDegraded.compactMap(DegradableLayer.init(rawValue:)))
+        confinement.identity = Self.identity(identity) ?? .caller
+        Self.prepareIdentity(confinement)
         let argv = command.first == "--" ? Array(command.dropFirst()) : command
         let process: SandboxedProcess
         do {
@@ -95,8 +103,8 @@ struct Exec: ParsableCommand {
 struct SandboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
-        abstract: "Inspect what the sandbox can do on this machine.",
-        subcommands: [SandboxCheckCommand.self])
+        abstract: "Inspect what the sandbox can do on this machine; install or remove elevated mode.",
+        subcommands: [SandboxCheckCommand.self, SandboxSetupCommand.self, SandboxStatusCommand.self, SandboxTeardownCommand.self])
 }
 
 struct SandboxCheckCommand: ParsableCommand {
