@@ -60,11 +60,12 @@ struct ElevatedCommandTests {
                 #expect(status.status == 0, "\(status.stdout)")
                 #expect(status.stdout.contains("ok   firewall"))
 
-                // The control: the caller with the host's network reaches the listener.
-                let caller = try foredesk(["exec", "--workspace", ws, "--network", "on", "--", probe, "tcp", "127.0.0.1", "\(listener.port)"])
+                // The control: the caller with the host's network reaches the listener. --shared-tmp
+                // keeps the probe visible when the checkout itself lies under /tmp.
+                let caller = try foredesk(["exec", "--workspace", ws, "--shared-tmp", "--network", "on", "--", probe, "tcp", "127.0.0.1", "\(listener.port)"])
                 #expect(caller.stdout == "OK\n", "\(caller.stderr)")
                 let offline = try foredesk([
-                    "exec", "--workspace", ws, "--network", "on", "--as", "offline", "--",
+                    "exec", "--workspace", ws, "--shared-tmp", "--network", "on", "--as", "offline", "--",
                     "/bin/sh", "-c", "id -un; echo hi > \(ws)/made && echo wrote; echo x > \(ws)/.git/hooks/pre-commit 2>/dev/null || echo hook-refused; exec \(probe) tcp 127.0.0.1 \(listener.port)",
                 ])
                 #expect(offline.status == 0, "\(offline.stderr)")
