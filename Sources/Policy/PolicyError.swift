@@ -23,8 +23,6 @@ public enum PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
     case badPath(SourceLocation, key: String, path: String, problem: String)
     /// A rule that names nothing to match, so it would match every action.
     case emptyRule(SourceLocation, key: String, fields: [String])
-    /// A value the format reserves but this version cannot honour yet.
-    case unsupported(SourceLocation, key: String, found: String, problem: String)
     /// A key combination given to `KeyCombination(parsing:)` outside any file.
     case invalidKeyCombination(combo: String, problem: String)
 
@@ -57,8 +55,6 @@ public enum PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .emptyRule(location, key, fields):
             "\(location): \(key): found a rule that names nothing, expected at least one of "
                 + fields.joined(separator: ", ")
-        case let .unsupported(location, key, found, problem):
-            "\(location): \(key): found '\(found)', \(problem)"
         case let .invalidKeyCombination(combo, problem):
             "'\(combo)' is not a key combination such as ctrl+alt+F1: \(problem)"
         }
@@ -70,7 +66,7 @@ public enum PolicyError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .syntax(location, _), let .unknownKey(location, _, _, _, _), let .duplicateKey(location, _),
             let .wrongType(location, _, _, _), let .badValue(location, _, _, _, _), let .badDuration(location, _, _),
             let .badSize(location, _, _), let .badRegex(location, _, _, _), let .badKeyCombination(location, _, _, _),
-            let .badPath(location, _, _, _), let .emptyRule(location, _, _), let .unsupported(location, _, _, _):
+            let .badPath(location, _, _, _), let .emptyRule(location, _, _):
             location
         case .invalidKeyCombination:
             nil

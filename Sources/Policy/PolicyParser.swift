@@ -51,7 +51,7 @@ struct PolicyParser {
             case "strict_git": sandbox.strictGit = try bool(entry.value, key: key)
             case "private_tmp": sandbox.privateTmp = try bool(entry.value, key: key)
             case "network": sandbox.network = try choice(entry.value, key: key, as: NetworkAccess.self)
-            case "identity": sandbox.identity = try identity(entry.value, key: key)
+            case "identity": sandbox.identity = try choice(entry.value, key: key, as: Identity.self)
             case "display": sandbox.display = try choice(entry.value, key: key, as: SandboxPolicy.DisplayTrust.self)
             case "allow_degraded":
                 sandbox.allowDegraded = Set(
@@ -74,17 +74,6 @@ struct PolicyParser {
             }
         }
         return sandbox
-    }
-
-    private func identity(_ node: Node, key: String) throws(PolicyError) -> SandboxPolicy.Identity {
-        // offline and online are the dedicated accounts of elevated mode (issue 3): reserved, not yet built.
-        if let text = plainText(node), ["offline", "online"].contains(text) {
-            throw .unsupported(
-                location(node), key: key, found: text,
-                problem: "which needs the dedicated accounts of elevated mode that this version does not have yet; "
-                    + "use caller")
-        }
-        return try choice(node, key: key, as: SandboxPolicy.Identity.self)
     }
 
     private func input(_ node: Node) throws(PolicyError) -> InputPolicy {

@@ -11,15 +11,6 @@ public struct SandboxPolicy: Sendable, Equatable {
         case trusted
     }
 
-    /// The account confined processes run as.
-    ///
-    /// Only `caller` exists yet; `offline` and `online` (the dedicated accounts of elevated mode)
-    /// are reserved names the parser refuses with a hint.
-    public enum Identity: String, Sendable, CaseIterable {
-        /// The user who runs foredesk.
-        case caller
-    }
-
     /// The variables a path may start with.
     public static let variables = ["workspace", "out", "tmp"]
 
@@ -33,7 +24,7 @@ public struct SandboxPolicy: Sendable, Equatable {
     public var privateTmp: Bool
     /// The network processes reach.
     public var network: NetworkAccess
-    /// The account processes run as.
+    /// The account processes run as: the caller, or elevated mode's offline or online account.
     public var identity: Identity
     /// How much GUI apps are trusted on the session's display.
     public var display: DisplayTrust
@@ -113,7 +104,7 @@ public struct SandboxPolicy: Sendable, Equatable {
         return Confinement(
             writableRoots: Self.unique(roots), protectedPaths: Self.unique(protectedPaths),
             privateDirectories: privateTmp ? ["/tmp"] : [], network: network, maxProcesses: maxProcesses,
-            resourceLimits: limits, allowDegraded: allowDegraded)
+            resourceLimits: limits, allowDegraded: allowDegraded, identity: identity)
     }
 
     /// template with `${workspace}`, `${out}` and `${tmp}` replaced.

@@ -1,5 +1,6 @@
 import Foundation
 import Policy
+import Sandbox
 import Testing
 
 /// Every policy key, value and rule id is documented once, in Scenarios/README.md's "Policy" section
@@ -55,7 +56,7 @@ struct PolicyDocumentationTests {
         let spans = Self.codeSpans(section)
         let values =
             Action.Kind.allCases.map(\.rawValue) + ApprovalMode.allCases.map(\.rawValue)
-            + SandboxPolicy.DisplayTrust.allCases.map(\.rawValue) + SandboxPolicy.Identity.allCases.map(\.rawValue)
+            + SandboxPolicy.DisplayTrust.allCases.map(\.rawValue) + Identity.allCases.map(\.rawValue)
             + SandboxPolicy.variables.map { "${\($0)}" }
         for value in values {
             #expect(section.contains("`\(value)`"), "`\(value)` is not documented")

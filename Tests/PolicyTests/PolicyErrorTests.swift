@@ -93,11 +93,11 @@ struct PolicyErrorTests {
         )
     }
 
-    @Test func aReservedIdentityIsRefusedWithWhatToUseInstead() {
-        #expect(
-            errorMessage("sandbox:\n  identity: offline\n")
-                == "p.yaml:2:13: sandbox.identity: found 'offline', which needs the dedicated accounts of elevated mode "
-                + "that this version does not have yet; use caller")
+    @Test func anUnknownIdentityListsTheAccounts() {
+        #expect(errorMessage("sandbox:\n  identity: root\n")
+            == "p.yaml:2:13: sandbox.identity: found 'root', expected one of caller, offline, online")
+        #expect(errorMessage("sandbox:\n  identity: ofline\n")
+            == "p.yaml:2:13: sandbox.identity: found 'ofline', expected one of caller, offline, online — did you mean 'offline'?")
     }
 
     @Test(arguments: ["10 minutes", "10", "0s", "5x", "1.5h", "m"])

@@ -31,7 +31,7 @@ struct PolicyParsingTests {
               strict_git: true
               private_tmp: false
               network: on
-              identity: caller
+              identity: offline
               display: trusted
               limits: { max_processes: 64, max_memory: 2G, max_open_files: 256, max_cpu_time: 1m30s, max_file_size: 10M }
               allow_degraded: [landlock, cgroup]
@@ -57,7 +57,7 @@ struct PolicyParsingTests {
         #expect(sandbox.writable == ["${workspace}", "${out}/work", "/srv/data"])
         #expect(sandbox.protected == ["${workspace}/.env"])
         #expect(sandbox.strictGit && !sandbox.privateTmp)
-        #expect(sandbox.network == .on && sandbox.identity == .caller && sandbox.display == .trusted)
+        #expect(sandbox.network == .on && sandbox.identity == .offline && sandbox.display == .trusted)
         #expect(sandbox.maxProcesses == 64 && sandbox.maxMemory == 2 << 30 && sandbox.maxOpenFiles == 256)
         #expect(sandbox.maxCPUTime == .seconds(90) && sandbox.maxFileSize == 10 << 20)
         #expect(sandbox.allowDegraded == [.landlock, .cgroup])
@@ -89,6 +89,7 @@ struct PolicyParsingTests {
               writable: ["${workspace}", "${out}"]
               protected: ["${workspace}/.env", "${tmp}/keys"]
               network: on
+              identity: online
               limits: { max_processes: 32, max_memory: 1G, max_cpu_time: 1500ms, max_open_files: 100 }
               allow_degraded: [cgroup]
             """)
@@ -105,6 +106,7 @@ struct PolicyParsingTests {
             ])
         #expect(confinement.privateDirectories == ["/tmp"])
         #expect(confinement.network == .on)
+        #expect(confinement.identity == .online)
         #expect(confinement.maxProcesses == 32)
         #expect(confinement.resourceLimits == ["as": 1 << 30, "cpu": 2, "nofile": 100])
         #expect(confinement.allowDegraded == [.cgroup])
