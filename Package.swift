@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "foredesk",
             dependencies: [
-                "Desktop", "Imaging", "Processes", "Sandbox",
+                "Desktop", "Imaging", "Processes", "Sandbox", "Policy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -52,7 +52,28 @@ import Testing
     }
 
     @Test(.enabled(if: Cgroups.writable, Cgroups.reason))
+    func aPolicyFileSetsTheSandboxAndItsErrorsNameTheirPlace() throws {
+        try withTemporaryDirectory { dir in
+            let ws = dir + "/ws"
+            try FileManager.default.createDirectory(atPath: ws + "/.git", withIntermediateDirectories: true)
+            try "sandbox:\n  strict_git: true\n".write(toFile: dir + "/strict.yaml", atomically: true, encoding: .utf8)
+            let strict = try foredesk([
+                "exec", "--policy", dir + "/strict.yaml", "--workspace", ws, "--",
+                "/bin/sh", "-c", "echo a > \(ws)/.git/x 2>/dev/null || echo git-refused; echo b > \(ws)/ok && echo wrote",
+            ])
+            #expect(strict.stdout == "git-refused\nwrote\n", "\(strict.stderr)")
+            try "sandbox:\n  network: on\n  netwrok: off\n".write(toFile: dir + "/bad.yaml", atomically: true, encoding: .utf8)
+            let bad = try foredesk(["exec", "--policy", dir + "/bad.yaml", "--", "true"])
+            #expect(bad.status == 64)
+            #expect(bad.stderr.hasPrefix("foredesk: error: \(dir)/bad.yaml:3:3: unknown key 'netwrok' in sandbox — did you mean 'network'?"))
+        }
+    }
+
+    @Test(.enabled(if: Cgroups.writable, Cgroups.reason))
     func execNamesWhatCannotRun() throws {
+        let typo = try foredesk(["exec", "--netwrok", "on", "--", "true"])
+        #expect(typo.status == 64)
+        #expect(typo.stderr.contains("unknown option '--netwrok'"))
         let missing = try foredesk(["exec", "--", "/no/such/tool"])
         #expect(missing.status == 127)
         #expect(missing.stderr.contains("foredesk: error: cannot run /no/such/tool: no such file"))

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// The helper run by an ordinary user: the mounts then happen inside a new user namespace.
@@ -37,5 +38,21 @@ struct UnprivilegedTests {
         #expect(try attemptAsNobody([], "unshare-user").result == "EPERM")
         #expect(try attemptAsNobody([], "mount", "/tmp").result == "EPERM")
         #expect(try attemptAsNobody([], "tcp", "10.0.0.1", "80").result == "ENETUNREACH")
+    }
+
+    @Test func aSetuidRootBinaryGivesNoRoot() throws {
+        try withTemporaryDirectory { dir in
+            chmod(dir, 0o755)
+            let suid = dir + "/suid-probe"
+            try FileManager.default.copyItem(atPath: Built.probe, toPath: suid)
+            try #require(chown(suid, 0, 0) == 0 && chmod(suid, 0o4755) == 0, "cannot make a setuid-root copy")
+            // The control: outside the sandbox the same binary makes uid 65534 effectively root.
+            let plain = try spawn(asNobody([suid, "status"]))
+            try #require(plain.stdout.contains("Uid:\t65534\t0\t0\t0"), "the host mounts \(dir) nosuid; no control possible: \(plain)")
+            // Inside, no_new_privs and nosuid mounts keep every uid at 65534.
+            let confined = try spawn(asNobody([Built.confine, "--report-fd", "3", "--", suid, "status"]))
+            #expect(confined.stdout.contains("Uid:\t65534\t65534\t65534\t65534"), "\(confined)")
+            #expect(confined.stdout.contains("CapEff:\t0000000000000000"))
+        }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Policy
 import Processes
 import Sandbox
 
@@ -15,6 +16,7 @@ struct Exec: ParsableCommand {
               foredesk exec --workspace ~/src/app --network on -- npm install
               foredesk exec --rw /data/out --no-workspace -- ./render.sh
               foredesk exec --max-processes 64 --allow-degraded landlock -- ./build.sh
+              foredesk exec --policy Scenarios/policies/strict.yaml -- ./tool
               sudo foredesk exec --as offline --network on -- ./test.sh
 
             By default the current folder is the writable workspace, its .git hooks and config stay read-only (commits work; --strict protects all of .git), /tmp is private and empty, and the network is off (loopback only). Everything else is read-only. The command gets no capabilities, no_new_privs and a seccomp filter; every process it starts lives in the run's cgroup and ends with it.
@@ -24,6 +26,8 @@ struct Exec: ParsableCommand {
             A layer this machine cannot apply makes foredesk refuse, naming it, unless --allow-degraded names that layer (landlock or cgroup); degraded layers are reported on stderr. The exit status is the command's (128 + N when signal N ended it), 125 when the sandbox refused.
             """)
 
+    @Option(help: ArgumentHelp("A policy file whose sandbox: section sets the defaults the other options adjust.", valueName: "file"))
+    var policy: String?
     @Option(help: ArgumentHelp("The writable workspace (default: the current folder).", valueName: "dir"))
     var workspace: String?
     @Flag(help: "Make no folder writable by default (only --rw ones).") var noWorkspace = false
@@ -32,39 +36,50 @@ struct Exec: ParsableCommand {
     @Option(help: ArgumentHelp("Another writable folder (repeatable).", valueName: "dir")) var rw: [String] = []
     @Option(help: ArgumentHelp("A path kept read-only inside a writable folder (repeatable).", valueName: "path"))
     var protect: [String] = []
-    @Option(help: ArgumentHelp("off (default) or on.", valueName: "mode")) var network: String = "off"
+    @Option(help: ArgumentHelp("off (default) or on.", valueName: "mode")) var network: String?
     @Flag(help: "Share the host's /tmp instead of a private one.") var sharedTmp = false
-    @Option(help: ArgumentHelp("Most processes at once.", valueName: "n")) var maxProcesses: Int = 512
+    @Option(help: ArgumentHelp("Most processes at once (default 512).", valueName: "n")) var maxProcesses: Int?
     @Option(help: ArgumentHelp("Run even if this machine lacks the layer: landlock or cgroup (repeatable).", valueName: "layer"))
     var allowDegraded: [String] = []
     @Option(name: .customLong("as"), help: ArgumentHelp("Whom the command runs as: caller (default), offline or online (root, elevated mode).", valueName: "identity"))
-    var identity: String = "caller"
+    var identity: String?
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments, after --.") var command: [String] = []
 
     func validate() throws {
-        if NetworkAccess(rawValue: network) == nil { throw ValidationError("--network must be off or on (got '\(network)')") }
+        if let network, NetworkAccess(rawValue: network) == nil {
+            throw ValidationError("--network must be off or on (got '\(network)')")
+        }
         for layer in allowDegraded where DegradableLayer(rawValue: layer) == nil {
             throw ValidationError("--allow-degraded takes landlock or cgroup (got '\(layer)')")
+        }
+        if let first = command.first, first != "--", first.hasPrefix("-") {
+            throw ValidationError("unknown option '\(first)' (the command goes after --, e.g. foredesk exec -- make test)")
         }
         if command.first == "--" ? command.count < 2 : command.isEmpty {
             throw ValidationError("name the command to run after --, e.g. foredesk exec -- make test")
         }
-        if maxProcesses < 1 { throw ValidationError("--max-processes must be at least 1") }
-        if Self.identity(identity) == nil { throw ValidationError("--as takes caller, offline or online (got '\(identity)')") }
+        if let maxProcesses, maxProcesses < 1 { throw ValidationError("--max-processes must be at least 1") }
+        if let identity, Self.identity(identity) == nil {
+            throw ValidationError("--as takes caller, offline or online (got '\(identity)')")
+        }
     }
 
     func run() throws {
+        let root = Self.absolute(workspace ?? Self.currentDirectory())
         var confinement = Confinement()
-        if !noWorkspace {
-            confinement = .workspace(Self.absolute(workspace ?? Self.currentDirectory()), strict: strict)
+        if let policy {
+            confinement = try reporting { () throws -> Confinement in try Self.confinement(fromPolicy: policy, workspace: root) }
+            if noWorkspace { confinement.writableRoots.removeAll { $0 == root } }
+        } else if !noWorkspace {
+            confinement = .workspace(root, strict: strict)
         }
         if sharedTmp { confinement.privateDirectories.removeAll { $0 == "/tmp" } }
         confinement.writableRoots += rw.map(Self.absolute)
         confinement.protectedPaths += protect.map(Self.absolute)
-        confinement.network = NetworkAccess(rawValue: network) ?? .off
-        confinement.maxProcesses = maxProcesses
-        confinement.allowDegraded = Set(allowDegraded.compactMap(DegradableLayer.init(rawValue:)))
-        confinement.identity = Self.identity(identity) ?? .caller
+        if let network { confinement.network = NetworkAccess(rawValue: network) ?? .off }
+        if let maxProcesses { confinement.maxProcesses = maxProcesses }
+        confinement.allowDegraded.formUnion(allowDegraded.compactMap(DegradableLayer.init(rawValue:)))
+        if let identity { confinement.identity = Self.identity(identity) ?? .caller }
         Self.prepareIdentity(confinement)
         let argv = command.first == "--" ? Array(command.dropFirst()) : command
         let process: SandboxedProcess
@@ -83,6 +98,31 @@ struct Exec: ParsableCommand {
         // Signals meant for foredesk go to the command; the helper forwards them inside.
         let status = process.wait(timeout: .seconds(365 * 24 * 3600)) ?? 1
         throw ExitCode(status)
+    }
+
+    /// The confinement a policy file's sandbox: section describes for this workspace.
+    static func confinement(fromPolicy path: String, workspace: String) throws -> Confinement {
+        guard let file = fopen(path, "r") else {
+            throw CommandFailure.usage("cannot read the policy \(path): \(String(cString: strerror(errno)))")
+        }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = fread(&chunk, 1, chunk.count, file)
+            if n == 0 { break }
+            bytes += chunk[0..<n]
+        }
+        fclose(file)
+        let policy: Policy
+        do {
+            policy = try Policy(yaml: String(decoding: bytes, as: UTF8.self), file: path)
+        } catch {
+            throw CommandFailure.usage(error.description)
+        }
+        var template = Array("/tmp/foredesk-exec-XXXXXX".utf8CString)
+        let tmp = mkdtemp(&template).map { String(cString: $0) } ?? "/tmp"
+        let paths = SandboxPolicy.Paths(workspace: workspace, out: workspace + "/out", tmp: tmp)
+        return policy.sandbox.confinement(for: paths, isDirectory: FileKind.isDirectory)
     }
 
     static func currentDirectory() -> String {

@@ -16,10 +16,11 @@ enum Exit {
 }
 
 /// Runs a command body, turning foredesk errors into one line on stderr and the matching exit code.
-func reporting(_ body: () throws -> Void) throws {
+@discardableResult
+func reporting<T>(_ body: () throws -> T) throws -> T {
     bootstrapLogging()
     do {
-        try body()
+        return try body()
     } catch let error as DesktopError {
         fail(error.description, code: exitCode(for: error))
     } catch let error as ImagingError {
@@ -67,10 +68,15 @@ func exitCode(for error: ImagingError) -> Int32 {
 
 /// FOREDESK_LOG=debug (or trace, info, notice, warning) shows the library's log on stderr; quiet otherwise.
 func bootstrapLogging() {
+    _ = loggingBootstrap
+}
+
+/// swift-log may be bootstrapped once per process; a global's initialiser runs exactly once.
+private let loggingBootstrap: Void = {
     let level = getenv("FOREDESK_LOG").flatMap { Logger.Level(rawValue: String(cString: $0)) } ?? .warning
     LoggingSystem.bootstrap { label in
         var handler = StreamLogHandler.standardError(label: label)
         handler.logLevel = level
         return handler
     }
-}
+}()
