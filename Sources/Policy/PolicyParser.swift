@@ -53,7 +53,7 @@ struct PolicyParser {
             case "network": sandbox.network = try choice(entry.value, key: key, as: NetworkAccess.self)
             case "identity": sandbox.identity = try choice(entry.value, key: key, as: Identity.self)
             case "display": sandbox.display = try choice(entry.value, key: key, as: SandboxPolicy.DisplayTrust.self)
-            case "allow_degraded":
+            case "degrade":
                 sandbox.allowDegraded = Set(
                     try list(entry.value, key: key).map { node throws(PolicyError) in
                         try choice(node, key: key, as: DegradableLayer.self)

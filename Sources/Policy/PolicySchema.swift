@@ -4,7 +4,7 @@ enum PolicySchema {
     static let top = ["sandbox", "input", "deny_keys", "allow_keys", "ask", "allow", "approval", "limits"]
     static let sandbox = [
         "writable", "protected", "strict_git", "private_tmp", "network", "identity", "display", "limits",
-        "allow_degraded",
+        "degrade",
     ]
     static let sandboxLimits = ["max_processes", "max_memory", "max_open_files", "max_cpu_time", "max_file_size"]
     static let input = ["apps", "window_classes"]

@@ -68,18 +68,20 @@ public struct Confinement: Sendable, Equatable {
     }
 
     /// The usual shape: one writable workspace, a private `/tmp`, no network. Git's hooks and
-    /// config stay read-only, so nothing can plant code that runs outside the sandbox, while
-    /// commits still work; `strict` makes all of `.git` read-only. A workspace without `.git`
-    /// gets a read-only placeholder, so none can be created there.
+    /// config, and the indirection files that point git elsewhere (`commondir`, `gitdir`) where
+    /// they exist, stay read-only, so nothing can plant code that runs outside the sandbox, while
+    /// commits still work; `strict` makes all of `.git` read-only. A workspace without `.git`, or
+    /// with a worktree's `.git` file, gets it read-only, so no repository can be planted or
+    /// redirected there.
     public static func workspace(
         _ root: String, strict: Bool = false, isDirectory: (String) -> Bool? = FileKind.isDirectory
     ) -> Confinement {
         let git = root + "/.git"
-        let protected: [String] =
-            switch isDirectory(git) {
-            case true? where !strict: [git + "/hooks", git + "/config"]
-            default: [git]  // strict, missing, or a worktree's .git file pointing elsewhere
-            }
+        var protected = [git]
+        if isDirectory(git) == true && !strict {
+            protected = [git + "/hooks", git + "/config"]
+            protected += [git + "/commondir", git + "/gitdir"].filter { isDirectory($0) != nil }
+        }
         return Confinement(writableRoots: [root], protectedPaths: protected, privateDirectories: ["/tmp"])
     }
 

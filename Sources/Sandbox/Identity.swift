@@ -6,8 +6,9 @@
 /// writable unless granted (the `foredesk-write` group's ACLs on the writable roots), and, for
 /// the offline account, a firewall rule keyed on its uid.
 public enum Identity: String, Sendable, CaseIterable {
-    /// The user who runs foredesk (root stays root, without capabilities).
-    case caller
+    /// The user who runs foredesk (root stays root, without capabilities); spelled `self` in
+    /// policies, as the design names it.
+    case caller = "self"
     /// `foredesk-offline`: the firewall rejects every IP packet it sends, loopback included, even
     /// when the run shares the host's network.
     case offline

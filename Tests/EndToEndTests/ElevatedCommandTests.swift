@@ -16,7 +16,7 @@ struct ElevatedCommandTests {
     @Test func anUnknownIdentityIsAUsageError() throws {
         let result = try foredesk(["exec", "--as", "admin", "--", "true"])
         #expect(result.status == 64)
-        #expect(result.stderr.contains("--as takes caller, offline or online (got 'admin')"), "\(result.stderr)")
+        #expect(result.stderr.contains("--as takes self, offline or online (got 'admin')"), "\(result.stderr)")
     }
 
     @Test(.enabled(if: root && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), rootReason))

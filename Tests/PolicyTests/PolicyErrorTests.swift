@@ -6,7 +6,7 @@ import Testing
 @Suite("Policy errors")
 struct PolicyErrorTests {
     static let sandboxKeys =
-        "writable, protected, strict_git, private_tmp, network, identity, display, limits, allow_degraded"
+        "writable, protected, strict_git, private_tmp, network, identity, display, limits, degrade"
     static let topKeys = "sandbox, input, deny_keys, allow_keys, ask, allow, approval, limits"
 
     @Test func malformedYAMLNamesWhereTheParserStopped() {
@@ -84,8 +84,8 @@ struct PolicyErrorTests {
             errorMessage("sandbox:\n  network: proxy\n")
                 == "p.yaml:2:12: sandbox.network: found 'proxy', expected one of off, on")
         #expect(
-            errorMessage("sandbox:\n  allow_degraded: [landlock, seccomp]\n")
-                == "p.yaml:2:30: sandbox.allow_degraded: found 'seccomp', expected one of landlock, cgroup")
+            errorMessage("sandbox:\n  degrade: [landlock, seccomp]\n")
+                == "p.yaml:2:23: sandbox.degrade: found 'seccomp', expected one of landlock, cgroup")
         #expect(
             errorMessage("ask:\n  - action: doubleclick\n")
                 == "p.yaml:2:13: ask[1].action: found 'doubleclick', expected one of click, double_click, right_click, "
@@ -95,9 +95,9 @@ struct PolicyErrorTests {
 
     @Test func anUnknownIdentityListsTheAccounts() {
         #expect(errorMessage("sandbox:\n  identity: root\n")
-            == "p.yaml:2:13: sandbox.identity: found 'root', expected one of caller, offline, online")
+            == "p.yaml:2:13: sandbox.identity: found 'root', expected one of self, offline, online")
         #expect(errorMessage("sandbox:\n  identity: ofline\n")
-            == "p.yaml:2:13: sandbox.identity: found 'ofline', expected one of caller, offline, online — did you mean 'offline'?")
+            == "p.yaml:2:13: sandbox.identity: found 'ofline', expected one of self, offline, online — did you mean 'offline'?")
     }
 
     @Test(arguments: ["10 minutes", "10", "0s", "5x", "1.5h", "m"])

@@ -34,7 +34,7 @@ struct PolicyParsingTests {
               identity: offline
               display: trusted
               limits: { max_processes: 64, max_memory: 2G, max_open_files: 256, max_cpu_time: 1m30s, max_file_size: 10M }
-              allow_degraded: [landlock, cgroup]
+              degrade: [landlock, cgroup]
             input:
               apps: [editor]
               window_classes: Gedit
@@ -91,7 +91,7 @@ struct PolicyParsingTests {
               network: on
               identity: online
               limits: { max_processes: 32, max_memory: 1G, max_cpu_time: 1500ms, max_open_files: 100 }
-              allow_degraded: [cgroup]
+              degrade: [cgroup]
             """)
         let paths = SandboxPolicy.Paths(workspace: "/home/u/app", out: "/home/u/out/s1", tmp: "/tmp/run1")
         let gitDirectories: Set<String> = ["/home/u/app/.git"]

@@ -88,7 +88,7 @@ struct SandboxStatusCommand: ParsableCommand {
 
 extension Exec {
     /// The --as identity, checked by validate().
-    static func identity(_ name: String) -> Identity? { Identity(rawValue: name) }
+    static func identity(_ name: String) -> Identity? { name == "caller" ? .caller : Identity(rawValue: name) }
 
     /// Gets elevated mode ready for a run as confinement's identity (grants the writable roots
     /// again); refuses the run with status 125, as for any other layer, when it cannot.

@@ -41,7 +41,7 @@ struct Exec: ParsableCommand {
     @Option(help: ArgumentHelp("Most processes at once (default 512).", valueName: "n")) var maxProcesses: Int?
     @Option(help: ArgumentHelp("Run even if this machine lacks the layer: landlock or cgroup (repeatable).", valueName: "layer"))
     var allowDegraded: [String] = []
-    @Option(name: .customLong("as"), help: ArgumentHelp("Whom the command runs as: caller (default), offline or online (root, elevated mode).", valueName: "identity"))
+    @Option(name: .customLong("as"), help: ArgumentHelp("Whom the command runs as: self (default), offline or online (root, elevated mode).", valueName: "identity"))
     var identity: String?
     @Argument(parsing: .captureForPassthrough, help: "The command and its arguments, after --.") var command: [String] = []
 
@@ -60,7 +60,7 @@ struct Exec: ParsableCommand {
         }
         if let maxProcesses, maxProcesses < 1 { throw ValidationError("--max-processes must be at least 1") }
         if let identity, Self.identity(identity) == nil {
-            throw ValidationError("--as takes caller, offline or online (got '\(identity)')")
+            throw ValidationError("--as takes self, offline or online (got '\(identity)')")
         }
     }
 
