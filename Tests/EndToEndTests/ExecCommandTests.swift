@@ -88,6 +88,17 @@ import Testing
         #expect(result.status == 0, "\(result.stdout)")
         #expect(result.stdout.contains("landlock      ABI "))
         #expect(result.stdout.contains("confined run  every layer applied"))
+        try withTemporaryDirectory { dir in
+            try "sandbox:\n  identity: offline\n".write(toFile: dir + "/offline.yaml", atomically: true, encoding: .utf8)
+            try "sandbox:\n  network: on\n".write(toFile: dir + "/plain.yaml", atomically: true, encoding: .utf8)
+            let plain = try foredesk(["sandbox", "check", "--policy", dir + "/plain.yaml"])
+            #expect(plain.status == 0)
+            #expect(plain.stdout.hasSuffix("policy \(dir)/plain.yaml: would run with every layer\n"))
+            let offline = try foredesk(["sandbox", "check", "--policy", dir + "/offline.yaml"])
+            let installed = try foredesk(["sandbox", "status"]).status == 0
+            #expect(offline.status == (installed ? 0 : 1))
+            #expect(installed || offline.stdout.contains("would refuse: elevated mode for identity offline"))
+        }
     }
 }
 

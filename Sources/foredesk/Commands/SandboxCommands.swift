@@ -151,7 +151,16 @@ struct SandboxCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Say which sandbox layers this kernel and machine support, by probing and one confined run.",
-        discussion: "Example:\n  foredesk sandbox check\n\nExits 0 when every layer applies, 1 when a run would need --allow-degraded.")
+        discussion: """
+            Examples:
+              foredesk sandbox check
+              foredesk sandbox check --policy Scenarios/policies/app.yaml
+
+            With --policy it also says what a run under that policy would get here: every layer, a run without the layers its degrade: list allows, or a refusal naming the missing layer. Exits 0 when a run (under the policy, if given) gets every layer it needs, 1 otherwise.
+            """)
+
+    @Option(help: ArgumentHelp("A policy file: say which mode a run under it would get here.", valueName: "file"))
+    var policy: String?
 
     func run() throws {
         let check = SandboxCheck.run()
@@ -160,6 +169,33 @@ struct SandboxCheckCommand: ParsableCommand {
             let name = item.name + String(repeating: " ", count: width - item.name.count)
             print("\(item.available ? "ok  " : "MISS") \(name)  \(item.detail)")
         }
-        if !check.fullyConfined { throw ExitCode(1) }
+        guard let policy else {
+            if !check.fullyConfined { throw ExitCode(1) }
+            return
+        }
+        let confinement = try reporting { () throws -> Confinement in
+            try Exec.confinement(fromPolicy: policy, workspace: Exec.currentDirectory())
+        }
+        let verdict = Self.mode(of: confinement, on: check, elevated: ElevatedSetup().status())
+        print("\npolicy \(policy): \(verdict.text)")
+        if !verdict.ok { throw ExitCode(1) }
+    }
+
+    /// What a run under confinement would get on a machine where check found what it found.
+    static func mode(of confinement: Confinement, on check: SandboxCheck, elevated: ElevatedStatus)
+        -> (ok: Bool, text: String)
+    {
+        let available = { (name: String) in check.items.first { $0.name == name }?.available ?? false }
+        var missing: [String] = []
+        var degraded: [String] = []
+        for (name, layer) in [("landlock", DegradableLayer.landlock), ("cgroup", .cgroup)] where !available(name) {
+            if confinement.allowDegraded.contains(layer) { degraded.append(name) } else { missing.append(name) }
+        }
+        if confinement.identity != .caller && !elevated.installed {
+            missing.append("elevated mode for identity \(confinement.identity.rawValue) (sudo foredesk sandbox setup)")
+        }
+        if !missing.isEmpty { return (false, "would refuse: " + missing.joined(separator: ", ") + " missing") }
+        if !degraded.isEmpty { return (true, "would run without " + degraded.joined(separator: ", ") + ", as its degrade: list allows") }
+        return (true, "would run with every layer")
     }
 }
