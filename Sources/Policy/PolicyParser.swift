@@ -66,6 +66,7 @@ struct PolicyParser {
                     case "max_memory": sandbox.maxMemory = try size(limit.value, key: key)
                     case "max_open_files": sandbox.maxOpenFiles = try count(limit.value, key: key, atLeast: 1)
                     case "max_cpu_time": sandbox.maxCPUTime = try duration(limit.value, key: key)
+                    case "max_wall_time": sandbox.maxWallTime = try duration(limit.value, key: key)
                     case "max_file_size": sandbox.maxFileSize = try size(limit.value, key: key)
                     default: break
                     }

@@ -38,6 +38,8 @@ public struct SandboxPolicy: Sendable, Equatable {
     public var maxCPUTime: Duration?
     /// The largest file a process may write, in bytes (`RLIMIT_FSIZE`).
     public var maxFileSize: Int?
+    /// How long a run may take in all, from its start to its end.
+    public var maxWallTime: Duration?
     /// Layers a run may do without on a machine that lacks them.
     public var allowDegraded: Set<DegradableLayer>
 
@@ -101,10 +103,12 @@ public struct SandboxPolicy: Sendable, Equatable {
             let (seconds, attoseconds) = maxCPUTime.components
             limits["cpu"] = Int(seconds) + (attoseconds > 0 ? 1 : 0)
         }
-        return Confinement(
+        var confinement = Confinement(
             writableRoots: Self.unique(roots), protectedPaths: Self.unique(protectedPaths),
             privateDirectories: privateTmp ? ["/tmp"] : [], network: network, maxProcesses: maxProcesses,
             resourceLimits: limits, allowDegraded: allowDegraded, identity: identity)
+        confinement.maxWallTime = maxWallTime
+        return confinement
     }
 
     /// template with `${workspace}`, `${out}` and `${tmp}` replaced.

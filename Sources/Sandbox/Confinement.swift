@@ -47,6 +47,8 @@ public struct Confinement: Sendable, Equatable {
     /// setrlimit values by name (as, core, cpu, data, fsize, memlock, nofile, nproc, stack).
     public var resourceLimits: [String: Int]
     public var allowDegraded: Set<DegradableLayer>
+    /// How long the run may take in all; `SandboxedProcess.waitForExit()` ends it after that.
+    public var maxWallTime: Duration?
     /// Whom the command runs as; another account than the caller's needs root and elevated mode.
     public var identity: Identity
 

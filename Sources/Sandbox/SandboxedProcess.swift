@@ -16,6 +16,8 @@ public final class SandboxedProcess: Sendable {
     public let report: ConfinementReport
     /// The run's cgroups, when this machine has writable ones.
     public let cgroup: RunCgroup?
+    /// The confinement's wall-time limit.
+    public let maxWallTime: Duration?
 
     /// Starts command confined; environment entries are added to the current environment.
     /// - Throws: `SandboxError.layerFailed` naming the step when a layer cannot be applied and the
@@ -60,6 +62,15 @@ public final class SandboxedProcess: Sendable {
         self.process = process
         self.report = report
         self.cgroup = cgroup
+        self.maxWallTime = confinement.maxWallTime
+    }
+
+    /// Waits for the command to end, ending it (and everything it started) once the wall-time
+    /// limit passes; its exit status, and whether the limit ended it.
+    public func waitForExit() -> (status: Int32, timedOut: Bool) {
+        if let status = process.wait(timeout: maxWallTime ?? .seconds(100 * 365 * 24 * 3600)) { return (status, false) }
+        terminate()
+        return (process.exitStatus() ?? 137, true)
     }
 
     deinit {

@@ -62,6 +62,10 @@ import Testing
                 "/bin/sh", "-c", "echo a > \(ws)/.git/x 2>/dev/null || echo git-refused; echo b > \(ws)/ok && echo wrote",
             ])
             #expect(strict.stdout == "git-refused\nwrote\n", "\(strict.stderr)")
+            try "sandbox:\n  limits: { max_wall_time: 300ms }\n".write(toFile: dir + "/quick.yaml", atomically: true, encoding: .utf8)
+            let slow = try foredesk(["exec", "--policy", dir + "/quick.yaml", "--workspace", ws, "--", "/bin/sh", "-c", "sleep 30 & sleep 30"])
+            #expect(slow.status == 124)
+            #expect(slow.stderr.contains("ran past the policy's max_wall_time"))
             try "sandbox:\n  network: on\n  netwrok: off\n".write(toFile: dir + "/bad.yaml", atomically: true, encoding: .utf8)
             let bad = try foredesk(["exec", "--policy", dir + "/bad.yaml", "--", "true"])
             #expect(bad.status == 64)

@@ -33,7 +33,7 @@ struct PolicyParsingTests {
               network: on
               identity: offline
               display: trusted
-              limits: { max_processes: 64, max_memory: 2G, max_open_files: 256, max_cpu_time: 1m30s, max_file_size: 10M }
+              limits: { max_processes: 64, max_memory: 2G, max_open_files: 256, max_cpu_time: 1m30s, max_file_size: 10M, max_wall_time: 2m }
               degrade: [landlock, cgroup]
             input:
               apps: [editor]
@@ -60,6 +60,7 @@ struct PolicyParsingTests {
         #expect(sandbox.network == .on && sandbox.identity == .offline && sandbox.display == .trusted)
         #expect(sandbox.maxProcesses == 64 && sandbox.maxMemory == 2 << 30 && sandbox.maxOpenFiles == 256)
         #expect(sandbox.maxCPUTime == .seconds(90) && sandbox.maxFileSize == 10 << 20)
+        #expect(sandbox.maxWallTime == .seconds(120))
         #expect(sandbox.allowDegraded == [.landlock, .cgroup])
         #expect(read.input == InputPolicy(apps: ["editor"], windowClasses: ["Gedit"]))
         #expect(read.keys.denied.map(\.description) == ["ctrl+q", "ctrl+w"])

@@ -96,7 +96,10 @@ struct Exec: ParsableCommand {
             _ = line.withCString { write(2, $0, strlen($0)) }
         }
         // Signals meant for foredesk go to the command; the helper forwards them inside.
-        let status = process.wait(timeout: .seconds(365 * 24 * 3600)) ?? 1
+        let (status, timedOut) = process.waitForExit()
+        if timedOut, let limit = confinement.maxWallTime {
+            fail("the command ran past the policy's max_wall_time of \(limit) and was ended", code: 124)
+        }
         throw ExitCode(status)
     }
 
