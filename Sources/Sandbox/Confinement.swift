@@ -10,6 +10,15 @@ public enum FileKind {
         guard lstat(path, &info) == 0 else { return nil }
         return (info.st_mode & S_IFMT) == S_IFDIR
     }
+
+    /// A small text file's contents (at most 64 KiB), nil when it cannot be read.
+    public static func contents(_ path: String) -> String? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let n = fread(&buffer, 1, buffer.count, file)
+        return String(decoding: buffer[0..<n], as: UTF8.self)
+    }
 }
 
 /// Network access for a confined process.
@@ -76,15 +85,38 @@ public struct Confinement: Sendable, Equatable {
     /// with a worktree's `.git` file, gets it read-only, so no repository can be planted or
     /// redirected there.
     public static func workspace(
-        _ root: String, strict: Bool = false, isDirectory: (String) -> Bool? = FileKind.isDirectory
+        _ root: String, strict: Bool = false, isDirectory: (String) -> Bool? = FileKind.isDirectory,
+        contents: (String) -> String? = FileKind.contents
     ) -> Confinement {
         let git = root + "/.git"
         var protected = [git]
-        if isDirectory(git) == true && !strict {
+        switch isDirectory(git) {
+        case true? where !strict:
             protected = [git + "/hooks", git + "/config"]
             protected += [git + "/commondir", git + "/gitdir"].filter { isDirectory($0) != nil }
+        case false?:
+            // A worktree: `.git` is a file naming the real git directory, which strict keeps
+            // read-only as well (it may lie inside another writable root).
+            if strict, let target = Self.gitDirectory(in: contents(git), relativeTo: root) { protected.append(target) }
+        default:
+            break
         }
         return Confinement(writableRoots: [root], protectedPaths: protected, privateDirectories: ["/tmp"])
+    }
+
+    /// The directory a `.git` file's `gitdir:` line names, made absolute; nil when there is none.
+    static func gitDirectory(in text: String?, relativeTo root: String) -> String? {
+        guard let line = text?.split(separator: "\n").first(where: { $0.hasPrefix("gitdir:") }) else { return nil }
+        let path = line.dropFirst("gitdir:".count).trimmingPrefix(" ")
+        guard !path.isEmpty else { return nil }
+        let absolute = path.hasPrefix("/") ? String(path) : root + "/" + path
+        // Fold "." and "..", which the helper refuses.
+        var parts: [Substring] = []
+        for part in absolute.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     /// Problems that make the confinement unusable: relative paths, empty command.

@@ -26,6 +26,10 @@ struct SandboxedProcessTests {
                 == ["/w/.git/hooks", "/w/.git/config", "/w/.git/commondir"], "indirection files that exist")
         #expect(Confinement.workspace("/w") { _ in nil }.protectedPaths == ["/w/.git"], "no .git: none may be created")
         #expect(Confinement.workspace("/w") { _ in false }.protectedPaths == ["/w/.git"], "a worktree's .git file")
+        let worktree = Confinement.workspace("/w/tree", strict: true, isDirectory: { _ in false }) { _ in
+            "gitdir: ../main/.git/worktrees/tree\n"
+        }
+        #expect(worktree.protectedPaths == ["/w/tree/.git", "/w/main/.git/worktrees/tree"], "strict resolves the worktree's git dir")
         #expect(Confinement(writableRoots: ["rel/dir"], maxProcesses: 0).validationErrors() == [
             "writable root 'rel/dir' must be an absolute path without . or ..", "max processes must be at least 1, not 0",
         ])
