@@ -202,7 +202,7 @@ public struct ElevatedSetup: Sendable {
     /// The folders recorded as granted.
     public func grantedRoots() -> [String] {
         var seen = Set<String>()
-        return Self.read(grantsFile).split(separator: "\n").map(String.init).filter { !$0.isEmpty && seen.insert($0).inserted }
+        return TextFile.read(grantsFile).split(separator: "\n").map(String.init).filter { !$0.isEmpty && seen.insert($0).inserted }
     }
 
     // MARK: the firewall
@@ -390,20 +390,5 @@ public struct ElevatedSetup: Sendable {
         _ = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
         rename(temporary, grantsFile)
-    }
-
-    private static func read(_ path: String) -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return "" }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = Glibc.read(fd, &chunk, chunk.count)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            bytes += chunk[0..<n]
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

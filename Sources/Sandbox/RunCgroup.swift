@@ -47,7 +47,7 @@ public final class RunCgroup: Sendable {
     public func processIDs() -> [Int32] {
         var pids = Set<Int32>()
         for dir in directories {
-            for line in Self.read(dir + "/cgroup.procs").split(separator: "\n") {
+            for line in TextFile.read(dir + "/cgroup.procs").split(separator: "\n") {
                 if let pid = Int32(line) { pids.insert(pid) }
             }
         }
@@ -75,7 +75,7 @@ public final class RunCgroup: Sendable {
         guard let unified, Self.write("1", to: unified + "/cgroup.freeze") else { return false }
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if Self.read(unified + "/cgroup.events").contains("frozen 1") { return true }
+            if TextFile.read(unified + "/cgroup.events").contains("frozen 1") { return true }
             blockingSleep(.milliseconds(2))
         }
         return false
@@ -116,27 +116,13 @@ public final class RunCgroup: Sendable {
     private static func makeChild(of root: String, name: String) -> String? {
         let parent = root + "/foredesk"
         if mkdir(parent, 0o755) != 0 && errno != EEXIST { return nil }
-        if read(root + "/cgroup.controllers").contains("pids") {
+        if TextFile.read(root + "/cgroup.controllers").contains("pids") {
             _ = write("+pids", to: root + "/cgroup.subtree_control")
             _ = write("+pids", to: parent + "/cgroup.subtree_control")
         }
         let dir = parent + "/" + name
         guard mkdir(dir, 0o755) == 0 else { return nil }
         return dir
-    }
-
-    static func read(_ path: String) -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return "" }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = Glibc.read(fd, &chunk, chunk.count)
-            if n <= 0 { break }
-            bytes += chunk[0..<n]
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func write(_ text: String, to path: String) -> Bool {

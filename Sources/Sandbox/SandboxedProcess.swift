@@ -53,7 +53,7 @@ public final class SandboxedProcess: Sendable {
             throw .launch(error)
         }
         close(writeEnd)
-        let report = ConfinementReport(parsing: Self.readAll(readEnd))
+        let report = ConfinementReport(parsing: TextFile.readAll(readEnd))
         if let failure = report.failure {
             _ = process.wait(timeout: .seconds(5))
             if failure.step == "exec" { throw .cannotExecute(command: command[0], name: failure.errnoName) }
@@ -93,18 +93,6 @@ public final class SandboxedProcess: Sendable {
     }
 
     private static let counter = Atomic<Int>(0)
-
-    private static func readAll(_ fd: Int32) -> String {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = read(fd, &chunk, chunk.count)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            bytes += chunk[0..<n]
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
 }
 
 /// Where foredesk finds its confinement helper.

@@ -53,7 +53,7 @@ struct SystemTool: Sendable {
         } catch {
             throw .toolFailed(command: name, status: -1, output: error.description)
         }
-        return (status, Self.read(log).trimmingSuffix())
+        return (status, TextFile.read(log).trimmingSuffix())
     }
 
     /// Runs the program and fails unless it exits with 0; what it printed.
@@ -62,21 +62,6 @@ struct SystemTool: Sendable {
         let (status, output) = try run(arguments)
         guard status == 0 else { throw .toolFailed(command: ([name] + arguments).joined(separator: " "), status: status, output: output) }
         return output
-    }
-
-    private static func read(_ path: String) -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return "" }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = Glibc.read(fd, &chunk, chunk.count)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            bytes += chunk[0..<n]
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
