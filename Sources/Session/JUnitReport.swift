@@ -1,0 +1,62 @@
+/// `junit.xml` for CI: one test suite per session, one test case per event.
+public enum JUnitReport {
+    /// The XML document for a session: failures for denied or failed steps with their message, and the gate's
+    /// reason as system-out; an interrupted run (verdict still `running`) adds one error case saying so.
+    public static func xml(info: SessionInfo, events: [Event], truncatedLine: Int? = nil) -> String {
+        let suite = Markup.escape(info.scenario)
+        var cases: [String] = []
+        var failures = 0
+        var errors = 0
+        for event in events {
+            let name = Markup.escape(event.step ?? "\(event.seq): \(event.action)")
+            let seconds = seconds(event.durationMilliseconds ?? 0)
+            var body = ""
+            if event.failed {
+                failures += 1
+                let message = event.error ?? event.decision.map { "denied: \($0.rule): \($0.message)" } ?? "failed"
+                body += "      <failure message=\"\(Markup.escape(message))\" type=\"\(Markup.escape(event.decision?.rule ?? "error"))\">"
+                    + Markup.escape(message) + "</failure>\n"
+            }
+            if let decision = event.decision {
+                body += "      <system-out>" + Markup.escape("\(decision.verdict) \(decision.rule): \(decision.message)")
+                    + "</system-out>\n"
+            }
+            let open = "    <testcase name=\"\(name)\" classname=\"\(suite)\" time=\"\(seconds)\""
+            cases.append(body.isEmpty ? open + "/>\n" : open + ">\n" + body + "    </testcase>\n")
+        }
+        if info.verdict == .running {
+            errors += 1
+            var message = "the run ended without a verdict: it was killed or is still running"
+            if let truncatedLine { message += "; events.jsonl line \(truncatedLine) was cut off and skipped" }
+            cases.append(
+                "    <testcase name=\"session\" classname=\"\(suite)\" time=\"0.000\">\n"
+                    + "      <error message=\"\(Markup.escape(message))\" type=\"interrupted\"/>\n    </testcase>\n")
+        } else if info.verdict != .passed, failures == 0 {
+            // A run that failed outside any recorded step (a launch, a timeout) must not read as green.
+            errors += 1
+            cases.append(
+                "    <testcase name=\"session\" classname=\"\(suite)\" time=\"0.000\">\n"
+                    + "      <error message=\"run \(info.verdict.rawValue)\" type=\"\(info.verdict.rawValue)\"/>\n    </testcase>\n")
+        }
+        let total = seconds(info.end.map { Int($0.millisecondsSinceEpoch - info.start.millisecondsSinceEpoch) } ?? 0)
+        let counts = "tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"0\" time=\"\(total)\""
+        return """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <testsuites name="foredesk" \(counts)>
+              <testsuite name="\(suite)" \(counts) timestamp="\(info.start.iso8601)">
+                <properties>
+                  <property name="policy_digest" value="\(Markup.escape(info.policyDigest))"/>
+                  <property name="display" value="\(Markup.escape(info.display))"/>
+                  <property name="verdict" value="\(info.verdict.rawValue)"/>
+                  <property name="version" value="\(Markup.escape(info.version))"/>
+                </properties>
+
+            """ + cases.joined() + "  </testsuite>\n</testsuites>\n"
+    }
+
+    static func seconds(_ milliseconds: Int) -> String {
+        let ms = max(0, milliseconds)
+        let fraction = String(ms % 1000)
+        return "\(ms / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
+}

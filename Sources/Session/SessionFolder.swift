@@ -1,0 +1,135 @@
+public import Imaging
+import Synchronization
+
+/// The folder a run leaves behind: `session.json`, `events.jsonl`, `frames/`, `output/`, and at the end
+/// `report.html` and `junit.xml`.
+///
+/// `events.jsonl` is the source of truth; everything else can be rebuilt from it with
+/// `SessionReport.rebuild(folder:)`, so a killed run still leaves a reviewable session.
+public final class SessionFolder: Sendable {
+    /// The folder's path.
+    public let path: String
+    /// The event log, appending to `events.jsonl`.
+    public let events: EventLog
+    private let state: Mutex<State>
+
+    private struct State {
+        var info: SessionInfo
+        var frameCount: Int
+        var outputCount: Int
+    }
+
+    /// The session facts as last written to `session.json`.
+    public var info: SessionInfo {
+        state.withLock { $0.info }
+    }
+
+    /// Creates `<out>/<scenario>-<UTC timestamp>/` with `frames/` and `output/`, and writes `session.json`.
+    ///
+    /// The scenario name is reduced to letters, digits, `-`, `_` and `.`; a second run in the same second
+    /// gets `-2`, `-3`… appended rather than sharing a folder.
+    public static func create(in out: String, info: SessionInfo, syncEachEvent: Bool = false) throws(SessionError)
+        -> SessionFolder
+    {
+        try FileSystem.makeDirectories(out)
+        let base = out + "/" + safeName(info.scenario, fallback: "session") + "-" + info.start.compact
+        var path = base
+        var attempt = 1
+        while !(try FileSystem.makeDirectory(path)) {
+            attempt += 1
+            path = base + "-\(attempt)"
+        }
+        try FileSystem.makeDirectory(path + "/frames")
+        try FileSystem.makeDirectory(path + "/output")
+        try FileSystem.writeAtomically(info.jsonText, to: path + "/session.json")
+        return SessionFolder(
+            path: path, events: try EventLog(path: path + "/events.jsonl", syncEachEvent: syncEachEvent), info: info,
+            frameCount: 0, outputCount: 0)
+    }
+
+    /// Opens an existing session folder to add to it (numbering goes on after the files already there).
+    public static func open(_ path: String, syncEachEvent: Bool = false) throws(SessionError) -> SessionFolder {
+        guard let text = try FileSystem.readText(path + "/session.json") else { throw .notASession(path: path) }
+        let info = try SessionInfo(jsonText: text, path: path + "/session.json")
+        try FileSystem.makeDirectory(path + "/frames")
+        try FileSystem.makeDirectory(path + "/output")
+        let log = try EventLog(path: path + "/events.jsonl", syncEachEvent: syncEachEvent)
+        return SessionFolder(
+            path: path, events: log, info: info, frameCount: try FileSystem.highestNumber(in: path + "/frames"),
+            outputCount: try FileSystem.highestNumber(in: path + "/output"))
+    }
+
+    private init(path: String, events: EventLog, info: SessionInfo, frameCount: Int, outputCount: Int) {
+        self.path = path
+        self.events = events
+        self.state = Mutex(State(info: info, frameCount: frameCount, outputCount: outputCount))
+    }
+
+    /// Appends an event to `events.jsonl` (see `EventLog.append`).
+    @discardableResult
+    public func record(_ event: Event) throws(SessionError) -> Event {
+        try events.append(event)
+    }
+
+    /// Writes frame to `frames/NNNN-name.png` with `PNGOptions.screenshot` and returns that relative path.
+    public func saveFrame(_ frame: Frame, name: String) throws(SessionError) -> String {
+        let number = state.withLock { state in
+            state.frameCount += 1
+            return state.frameCount
+        }
+        let relative = "frames/" + Self.numbered(number, Self.safeName(name, fallback: "frame")) + ".png"
+        do throws(ImagingError) {
+            try frame.writePNG(to: path + "/" + relative, options: .screenshot)
+        } catch {
+            throw .imaging(error)
+        }
+        return relative
+    }
+
+    /// Fresh relative paths for a sandboxed command's output: `output/NNNN-name.stdout` and `.stderr`.
+    ///
+    /// The files are not created; the caller points the command's descriptors at `absolutePath(_:)` of each.
+    public func outputFiles(name: String) -> Event.Output {
+        let number = state.withLock { state in
+            state.outputCount += 1
+            return state.outputCount
+        }
+        let stem = "output/" + Self.numbered(number, Self.safeName(name, fallback: "command"))
+        return Event.Output(stdout: stem + ".stdout", stderr: stem + ".stderr")
+    }
+
+    /// The absolute path of a file named relative to the folder.
+    public func absolutePath(_ relative: String) -> String {
+        path + "/" + relative
+    }
+
+    /// Rewrites `session.json` with the end time and verdict, closes the log and writes the reports.
+    public func finish(verdict: Verdict, end: Timestamp = .now) throws(SessionError) {
+        let info = state.withLock { state in
+            state.info.end = end
+            state.info.verdict = verdict
+            return state.info
+        }
+        try events.close()
+        try FileSystem.writeAtomically(info.jsonText, to: path + "/session.json")
+        try SessionReport.rebuild(folder: path)
+    }
+
+    static func numbered(_ number: Int, _ name: String) -> String {
+        let digits = String(number)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "-" + name
+    }
+
+    /// Letters, digits, `-`, `_` and `.`; anything else becomes `-`, and parts that are only dots go, so a
+    /// name can never leave its folder (`../../x` → `x`).
+    static func safeName(_ name: String, fallback: String) -> String {
+        let mapped = String(
+            name.unicodeScalars.prefix(80).map { scalar -> Character in
+                let safe = scalar.isASCII
+                    && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_.".unicodeScalars.contains(scalar))
+                return safe ? Character(scalar) : "-"
+            })
+        let parts = mapped.split(separator: "-").filter { !$0.allSatisfy { $0 == "." } }
+        return parts.isEmpty ? fallback : parts.joined(separator: "-")
+    }
+}

@@ -1,0 +1,93 @@
+public import Imaging
+
+/// How a run ended, as written to `session.json`.
+public enum Verdict: String, Sendable, CaseIterable {
+    /// The run has not ended yet, or it was killed before it could say (the reports say "interrupted").
+    case running
+    /// Every step passed.
+    case passed
+    /// A step failed or was denied.
+    case failed
+    /// The run stopped early: SIGINT/SIGTERM, a timeout or a paused run nobody resumed.
+    case aborted
+}
+
+/// What `session.json` holds: which scenario ran, under which policy, on which display, and how it ended.
+public struct SessionInfo: Sendable, Equatable {
+    /// The scenario's name.
+    public var scenario: String
+    /// The SHA-256 of the policy file, hex, so a reviewer can tell which policy gated the run.
+    public var policyDigest: String
+    /// The X display (`:99`).
+    public var display: String
+    /// The screen size.
+    public var screenSize: Size
+    /// The foredesk version that ran.
+    public var version: String
+    /// When the run started.
+    public var start: Timestamp
+    /// When the run ended; nil while it runs.
+    public var end: Timestamp?
+    /// How it ended.
+    public var verdict: Verdict
+
+    /// Session facts from their parts.
+    public init(
+        scenario: String, policyDigest: String, display: String, screenSize: Size, version: String,
+        start: Timestamp = .now, end: Timestamp? = nil, verdict: Verdict = .running
+    ) {
+        self.scenario = scenario
+        self.policyDigest = policyDigest
+        self.display = display
+        self.screenSize = screenSize
+        self.version = version
+        self.start = start
+        self.end = end
+        self.verdict = verdict
+    }
+
+    /// The JSON text of `session.json`, one key a line.
+    public var jsonText: String {
+        let members: [JSONValue.Member] = [
+            .init("scenario", .string(scenario)),
+            .init("policy_digest", .string(policyDigest)),
+            .init("display", .string(display)),
+            .init("screen_size", .object([.init("width", .int(screenSize.width)), .init("height", .int(screenSize.height))])),
+            .init("version", .string(version)),
+            .init("start", .string(start.iso8601)),
+            .init("end", end.map { .string($0.iso8601) } ?? .null),
+            .init("verdict", .string(verdict.rawValue)),
+        ]
+        return "{\n" + members.map { "  " + JSONValue.object([$0]).rendered.dropFirst().dropLast() }.joined(separator: ",\n")
+            + "\n}\n"
+    }
+
+    /// Parses the text of `session.json`; path is only used in errors.
+    public init(jsonText: String, path: String = "session.json") throws(SessionError) {
+        let json: JSONValue
+        do throws(JSONSyntaxError) {
+            json = try JSONValue(parsing: jsonText)
+        } catch {
+            throw .malformedSessionFile(path: path, message: error.description)
+        }
+        guard let scenario = json["scenario"]?.stringValue else {
+            throw .malformedSessionFile(path: path, message: "no scenario")
+        }
+        guard let startText = json["start"]?.stringValue, let start = Timestamp(iso8601: startText) else {
+            throw .malformedSessionFile(path: path, message: "no start time in ISO 8601 UTC")
+        }
+        let verdictText = json["verdict"]?.stringValue ?? Verdict.running.rawValue
+        guard let verdict = Verdict(rawValue: verdictText) else {
+            throw .malformedSessionFile(
+                path: path,
+                message: "unknown verdict '\(verdictText)', expected \(Verdict.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let size = json["screen_size"]
+        self.init(
+            scenario: scenario, policyDigest: json["policy_digest"]?.stringValue ?? "",
+            display: json["display"]?.stringValue ?? "",
+            screenSize: Size(width: size?["width"]?.intValue ?? 0, height: size?["height"]?.intValue ?? 0),
+            version: json["version"]?.stringValue ?? "", start: start,
+            end: json["end"]?.stringValue.flatMap(Timestamp.init(iso8601:)), verdict: verdict)
+    }
+}
