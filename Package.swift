@@ -52,16 +52,10 @@ let package = Package(
             dependencies: ["Imaging", "Sandbox", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
-        // Evidence: events.jsonl, frames, session.json, report.html and junit.xml; never runs anything.
-        .target(
-            name: "Session",
-            dependencies: ["Imaging", "Policy", .product(name: "Logging", package: "swift-log")],
-            swiftSettings: strict
-        ),
         .executableTarget(
             name: "foredesk",
             dependencies: [
-                "Desktop", "Imaging", "Processes", "Sandbox", "Session", "Policy",
+                "Desktop", "Imaging", "Processes", "Sandbox", "Policy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -85,12 +79,11 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .target(name: "TestSupport", dependencies: ["Desktop", "Imaging", "Processes"], path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["Desktop", "Imaging", "Processes", "Sandbox"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DesktopTests", dependencies: ["Desktop", "Imaging", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["Imaging", "Sandbox", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: ["CSandbox", "Sandbox", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "SessionTests", dependencies: ["Session", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -105,13 +105,3 @@ import Testing
         }
     }
 }
-
-/// Whether this machine lets the tests create run cgroups (root with a writable cgroup file system).
-enum Cgroups {
-    static let writable: Bool = {
-        guard let probe = RunCgroup.create(name: "test-probe-\(getpid())-\(UUID().uuidString.prefix(8))") else { return false }
-        probe.remove()
-        return true
-    }()
-    static let reason: Comment = "no writable cgroup hierarchy (needs root and a writable cgroup file system); CI runs as root"
-}
