@@ -52,10 +52,16 @@ let package = Package(
             dependencies: ["Imaging", "Sandbox", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
+        // Evidence: events.jsonl, frames, session.json, report.html and junit.xml; never runs anything.
+        .target(
+            name: "Session",
+            dependencies: ["Imaging", "Policy", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "foredesk",
             dependencies: [
-                "Desktop", "Imaging", "Processes", "Sandbox", "Policy",
+                "Desktop", "Imaging", "Processes", "Sandbox", "Session", "Policy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -85,5 +91,6 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["Imaging", "Sandbox", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: ["CSandbox", "Sandbox", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "SessionTests", dependencies: ["Session", "TestSupport"], swiftSettings: strict),
     ]
 )
