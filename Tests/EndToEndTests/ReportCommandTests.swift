@@ -1,0 +1,79 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct ReportCommandTests {
+    /// Three events as `foredesk run` writes them; the third has a title with markup in it.
+    static let lines = [
+        #"{"seq":1,"time":"2025-03-01T12:34:56.789Z","step":"1: launch app","action":{"kind":"launch","app":"fixture","command":"fixture-app"},"decision":{"verdict":"allow","rule":"allow.default","message":"nothing objected"},"foreground":null,"pointer":null,"frames":{"before":null,"after":null},"settle_ms":null,"duration_ms":120,"output":null,"error":null}"#,
+        #"{"seq":2,"time":"2025-03-01T12:34:57.001Z","step":"2: click OK","action":{"kind":"click","x":10,"y":20},"decision":{"verdict":"deny","rule":"pointer.covered","message":"another window covers 10,20"},"foreground":{"id":4194313,"title":"<script>alert(1)</script>","class":"Fixture","pid":42},"pointer":{"x":10,"y":20},"frames":{"before":"frames/0001-before-click.png","after":null},"settle_ms":null,"duration_ms":3,"output":null,"error":"denied: another window covers 10,20"}"#,
+        #"{"seq":3,"time":"2025-03-01T12:34:58.000Z","step":"3: type name","action":{"kind":"type","text":"Ada"},"decision":{"verdict":"allow","rule":"allow.default","message":"nothing objected"},"foreground":null,"pointer":null,"frames":{"before":null,"after":null},"settle_ms":150,"duration_ms":170,"output":null,"error":null}"#,
+    ]
+
+    static let sessionJSON = """
+        {
+          "scenario": "login",
+          "policy_digest": "abc123",
+          "display": ":99",
+          "screen_size": {"width": 1280, "height": 800},
+          "version": "0.1.0",
+          "start": "2025-03-01T12:34:56.000Z",
+          "end": null,
+          "verdict": "running"
+        }
+
+        """
+
+    @Test func rebuildsTheReportOfAKilledRunWhoseLastLineWasCut() throws {
+        try withTemporaryDirectory { dir in
+            let folder = dir + "/login-20250301T123456Z"
+            try FileManager.default.createDirectory(atPath: folder + "/frames", withIntermediateDirectories: true)
+            try Self.sessionJSON.write(toFile: folder + "/session.json", atomically: true, encoding: .utf8)
+            // SIGKILL mid-write: the third line stops halfway, with no newline.
+            let cut = Self.lines[0] + "\n" + Self.lines[1] + "\n" + Self.lines[2].prefix(70)
+            try cut.write(toFile: folder + "/events.jsonl", atomically: true, encoding: .utf8)
+
+            let result = try foredesk(["report", folder])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout == folder + "/report.html\n")
+            #expect(result.stderr.contains("2 steps, 1 failed or denied"))
+            #expect(result.stderr.contains("skipped cut-off line 3"))
+
+            let html = try String(contentsOfFile: folder + "/report.html", encoding: .utf8)
+            #expect(html.contains("1: launch app"))
+            #expect(html.contains("2: click OK"))
+            #expect(!html.contains("3: type name"))
+            #expect(html.contains("another window covers 10,20"))
+            #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(!html.contains("<script>alert(1)"))
+            #expect(html.contains(#"<img loading="lazy" src="frames/0001-before-click.png""#))
+            #expect(html.contains("interrupted"))
+            let junit = try String(contentsOfFile: folder + "/junit.xml", encoding: .utf8)
+            #expect(junit.contains(#"tests="3" failures="1" errors="1""#))
+            // The source of truth is left as it was.
+            #expect(try String(contentsOfFile: folder + "/events.jsonl", encoding: .utf8) == cut)
+        }
+    }
+
+    @Test func namesTheLineOfAMalformedEventAndRefusesAFolderThatIsNoSession() throws {
+        try withTemporaryDirectory { dir in
+            let folder = dir + "/broken"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try (Self.lines[0] + "\n{\"seq\": oops}\n" + Self.lines[2] + "\n")
+                .write(toFile: folder + "/events.jsonl", atomically: true, encoding: .utf8)
+            let malformed = try foredesk(["report", folder])
+            #expect(malformed.status == 65)
+            #expect(malformed.stderr.contains("events.jsonl:2: malformed event"), "\(malformed.stderr)")
+
+            let empty = try foredesk(["report", dir])
+            #expect(empty.status == 64)
+            #expect(empty.stderr.contains("is not a session folder"))
+        }
+    }
+
+    @Test func helpShowsExamples() throws {
+        let help = try foredesk(["report", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("foredesk report foredesk-out/login-20250301T123456Z"))
+    }
+}
