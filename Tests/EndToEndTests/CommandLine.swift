@@ -8,10 +8,14 @@ struct CommandResult {
     let stderr: String
 }
 
-func foredesk(_ arguments: [String], environment: [String: String] = [:], removing: [String] = []) throws -> CommandResult {
+/// launcher, when given, runs foredesk (e.g. setpriv with its options, ending in "--").
+func foredesk(
+    _ arguments: [String], environment: [String: String] = [:], removing: [String] = [], launcher: [String] = []
+) throws -> CommandResult {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: BuiltProducts.path("foredesk"))
-    process.arguments = arguments
+    let argv = launcher + [BuiltProducts.path("foredesk")] + arguments
+    process.executableURL = URL(fileURLWithPath: argv[0])
+    process.arguments = Array(argv.dropFirst())
     var env = ProcessInfo.processInfo.environment
     for key in removing { env[key] = nil }
     for (key, value) in environment { env[key] = value }

@@ -87,20 +87,7 @@ struct ElevatedCommandTests {
 
 /// foredesk run as uid and gid 65534 with no groups.
 private func foredeskAsNobody(_ arguments: [String]) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-    process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "--", BuiltProducts.path("foredesk")] + arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CommandResult(
-        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self))
+    try foredesk(arguments, launcher: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"])
 }
 
 private let elevatedToolsPresent = ["nft", "useradd", "usermod", "userdel", "groupadd", "groupdel", "setfacl", "getfacl"].allSatisfy { tool in
