@@ -10,10 +10,12 @@ struct PolicyParser {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
-        } catch let error as YamlError {
-            throw syntaxError(error)
         } catch {
-            throw .syntax(SourceLocation(file: file, line: 1, column: 1), problem: "\(error)")
+            let problem = YAMLProblem(error, file: file)
+            switch problem.kind {
+            case let .syntax(text): throw .syntax(problem.location, problem: text)
+            case let .duplicateKey(key): throw .duplicateKey(problem.location, key: key)
+            }
         }
         var policy = Policy()
         guard let root, !isNull(root) else { return policy }
@@ -245,31 +247,10 @@ struct PolicyParser {
         guard let text = plainText(node) ?? node.scalar?.string else {
             throw .wrongType(location(node), key: key, found: found(node), expected: "a duration such as 30s or 10m")
         }
-        guard let value = Self.parseDuration(text), value > .zero else {
+        guard let value = DurationSyntax.parse(text), value > .zero else {
             throw .badDuration(location(node), key: key, found: text)
         }
         return value
-    }
-
-    static func parseDuration(_ text: String) -> Duration? {
-        var total = Duration.zero
-        var rest = Substring(text)
-        guard !rest.isEmpty else { return nil }
-        while !rest.isEmpty {
-            let digits = rest.prefix { $0.isASCII && $0.isNumber }
-            guard !digits.isEmpty, let number = Int(digits) else { return nil }
-            rest = rest.dropFirst(digits.count)
-            let unit = rest.prefix { $0.isASCII && $0.isLetter }
-            rest = rest.dropFirst(unit.count)
-            switch unit {
-            case "ms": total += .milliseconds(number)
-            case "s": total += .seconds(number)
-            case "m": total += .seconds(number * 60)
-            case "h": total += .seconds(number * 3600)
-            default: return nil
-            }
-        }
-        return total
     }
 
     /// A byte count, optionally with a binary suffix: `1048576`, `512K`, `512M`, `2G`, `1T`.
@@ -339,31 +320,6 @@ struct PolicyParser {
         case .alias: return "an alias"
         case let .scalar(scalar):
             return isNull(node) ? "nothing" : "'\(scalar.string)'"
-        }
-    }
-
-    private func syntaxError(_ error: YamlError) -> PolicyError {
-        func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
-        func explain(_ context: YamlError.Context?, _ problem: String) -> String {
-            guard let context else { return problem }
-            return "\(problem) (\(context.text) at \(context.mark))"
-        }
-        switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-            let .composer(context, problem, mark, _):
-            return .syntax(at(mark), problem: explain(context, problem))
-        case let .duplicatedKeysInMapping(duplicates, context):
-            return .duplicateKey(at(context.mark), key: duplicates.joined(separator: ", "))
-        case let .reader(problem, offset, _, yaml):
-            // The reader counts bytes from the start; turn the offset into a line and a column.
-            let before = offset.map { String(yaml.prefix($0)) } ?? ""
-            let line = before.count(where: { $0 == "\n" }) + 1
-            let column =
-                before.split(separator: "\n", omittingEmptySubsequences: false).last.map { $0.unicodeScalars.count + 1 }
-                ?? 1
-            return .syntax(SourceLocation(file: file, line: line, column: column), problem: problem)
-        case .no, .memory, .writer, .emitter, .representer, .dataCouldNotBeDecoded:
-            return .syntax(SourceLocation(file: file, line: 1, column: 1), problem: "\(error)")
         }
     }
 }

@@ -1,6 +1,6 @@
-/// A place in a policy file: the file name as given, line and column from 1.
+/// A place in a policy or scenario file: the file name as given, line and column from 1.
 public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
-    /// The file name the policy text was read from, as the caller named it.
+    /// The file name the text was read from, as the caller named it.
     public var file: String
     /// The line, counted from 1.
     public var line: Int
@@ -14,6 +14,6 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
         self.column = column
     }
 
-    /// `file:line:column`, the prefix of every policy error.
+    /// `file:line:column`, the prefix of every policy and scenario error.
     public var description: String { "\(file):\(line):\(column)" }
 }

@@ -1,7 +1,8 @@
-/// The closest of a few known names to a misspelt one, for "did you mean" hints.
-enum Suggestion {
+/// The closest of a few known names to a misspelt one, for "did you mean" hints in policy and
+/// scenario errors.
+public enum Suggestion {
     /// The candidate nearest to word, or nil when none is close enough to be a likely typo.
-    static func closest(to word: String, among candidates: [String]) -> String? {
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         let folded = fold(word)
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
