@@ -58,6 +58,12 @@ let package = Package(
             dependencies: ["Imaging", "Policy", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // Scenarios: the YAML format (parsing only, so far).
+        .target(
+            name: "Scenario",
+            dependencies: ["Imaging", "Policy", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "foredesk",
             dependencies: [
@@ -92,5 +98,6 @@ let package = Package(
         .testTarget(name: "SandboxTests", dependencies: ["CSandbox", "Sandbox", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SessionTests", dependencies: ["Session", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "TestSupport"], swiftSettings: strict),
     ]
 )
