@@ -1,6 +1,7 @@
 import ArgumentParser
 import Desktop
 import Imaging
+import Session
 
 struct Find: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -50,13 +51,14 @@ struct Find: ParsableCommand {
                 print("\(best.center.x) \(best.center.y)")
             } else if json {
                 let items = shown.map { match in
-                    JSON.Value.object([
-                        ("x", .int(match.rect.x)), ("y", .int(match.rect.y)), ("width", .int(match.rect.width)),
-                        ("height", .int(match.rect.height)), ("score", .double(match.score)),
-                        ("center_x", .int(match.center.x)), ("center_y", .int(match.center.y)),
+                    JSONValue.object([
+                        .init("x", .int(match.rect.x)), .init("y", .int(match.rect.y)),
+                        .init("width", .int(match.rect.width)), .init("height", .int(match.rect.height)),
+                        .init("score", .double(match.score)), .init("center_x", .int(match.center.x)),
+                        .init("center_y", .int(match.center.y)),
                     ])
                 }
-                print(JSON.render(all ? .array(items) : items[0]))
+                print((all ? JSONValue.array(items) : items[0]).rendered)
             } else {
                 for match in shown {
                     print("\(match.rect.x) \(match.rect.y) \(match.rect.width) \(match.rect.height) \(match.score)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Desktop
 import Imaging
+import Session
 
 struct Windows: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +22,7 @@ struct Windows: ParsableCommand {
         try reporting {
             let windows = try display.open().windows(includeHidden: all)
             if json {
-                print(JSON.render(.array(windows.map(JSON.window))))
+                print(JSONValue.array(windows.map(JSON.window)).rendered)
             } else {
                 print(Table.windows(windows))
             }
@@ -42,7 +43,7 @@ struct Active: ParsableCommand {
             guard let window = try display.open().activeWindow() else {
                 throw CommandFailure.action("no window is active (the focus is on no window)")
             }
-            print(json ? JSON.render(JSON.window(window)) : Table.windows([window]))
+            print(json ? JSON.window(window).rendered : Table.windows([window]))
         }
     }
 }
@@ -81,7 +82,7 @@ struct WaitWindow: ParsableCommand {
             let query = WindowQuery(titlePattern: title, className: className, pid: pid)
             let window = try display.open().waitForWindow(
                 matching: query, timeout: .milliseconds(Int64(timeout * 1000)))
-            print(json ? JSON.render(JSON.window(window)) : Table.windows([window]))
+            print(json ? JSON.window(window).rendered : Table.windows([window]))
         }
     }
 }
