@@ -61,13 +61,15 @@ let package = Package(
         // Scenarios: the YAML format (parsing only, so far).
         .target(
             name: "Scenario",
-            dependencies: ["Imaging", "Policy", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "Imaging", "Processes", "Desktop", "Sandbox", "Policy", "Session", .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "foredesk",
             dependencies: [
-                "Desktop", "Imaging", "Processes", "Sandbox", "Session", "Policy",
+                "Desktop", "Imaging", "Processes", "Sandbox", "Session", "Policy", "Scenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

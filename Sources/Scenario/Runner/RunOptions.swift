@@ -1,0 +1,57 @@
+/// How `ScenarioRunner` runs a scenario: where the session goes, which display, which policy.
+public struct RunOptions: Sendable {
+    /// The folder session folders are created in (`--out`).
+    public var out: String
+    /// The workspace: `${workspace}` in the scenario and the policy.
+    public var workspace: String
+    /// An existing display to drive (`--display`); nil starts a private one of the scenario's size.
+    public var display: String?
+    /// A policy file that replaces every app's policy (`--policy`); nil uses the apps' own.
+    public var policyFile: String?
+    /// A folder searched first for an app's program given without a `/` (`fixture-app` beside foredesk).
+    public var toolDirectory: String?
+    /// Called with one line per step as the run goes (never with typed text).
+    public var progress: (@Sendable (String) -> Void)?
+
+    public init(
+        out: String, workspace: String, display: String? = nil, policyFile: String? = nil,
+        toolDirectory: String? = nil, progress: (@Sendable (String) -> Void)? = nil
+    ) {
+        self.out = out
+        self.workspace = workspace
+        self.display = display
+        self.policyFile = policyFile
+        self.toolDirectory = toolDirectory
+        self.progress = progress
+    }
+}
+
+/// What a run left behind.
+public struct RunResult: Sendable, Equatable {
+    /// The session folder.
+    public var sessionPath: String
+    /// Every step ran and none failed.
+    public var passed: Bool
+    /// The first failure, with the step's `file:line:column`; nil when the run passed.
+    public var failure: String?
+
+    public init(sessionPath: String, passed: Bool, failure: String?) {
+        self.sessionPath = sessionPath
+        self.passed = passed
+        self.failure = failure
+    }
+}
+
+/// A run that could not start: no session folder was made.
+public struct RunError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    /// The display or the sandbox is missing rather than the scenario being wrong.
+    public var unavailable: Bool
+
+    public init(_ message: String, unavailable: Bool = false) {
+        self.message = message
+        self.unavailable = unavailable
+    }
+
+    public var description: String { message }
+}

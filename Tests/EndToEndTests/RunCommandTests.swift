@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `foredesk run` end to end: a private display, the fixture app launched in its sandbox, every
+/// step gated and recorded.
+@Suite(.timeLimit(.minutes(3)), .enabled(if: Cgroups.writable, Cgroups.reason))
+struct RunCommandTests {
+    static let policy = """
+        sandbox:
+          writable: ["${workspace}", "${out}"]
+          network: off
+        input:
+          apps: [fixture]
+        deny_keys: [ctrl+q]
+        approval: never
+        """
+
+    /// Writes the scenario and its policy into dir and runs foredesk on it.
+    func run(_ steps: String, in dir: String) throws -> (CommandResult, session: String) {
+        let scenario = """
+            name: runner test
+            display:
+              virtual: 1024x768
+            apps:
+              - name: fixture
+                command: [fixture-app, --title, runner fixture, --events, "${workspace}/fixture-events.jsonl"]
+                policy: policy.yaml
+                window: { title: "^runner fixture$", timeout: 20s }
+            steps:
+            \(steps)
+            """
+        try FileManager.default.createDirectory(atPath: dir + "/ws", withIntermediateDirectories: true)
+        try Self.policy.write(toFile: dir + "/policy.yaml", atomically: true, encoding: .utf8)
+        try scenario.write(toFile: dir + "/scenario.yaml", atomically: true, encoding: .utf8)
+        let result = try foredesk(["run", dir + "/scenario.yaml", "--out", dir + "/out", "--workspace", dir + "/ws"])
+        return (result, result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    func events(_ session: String) throws -> [[String: Any]] {
+        let text = try String(contentsOfFile: session + "/events.jsonl", encoding: .utf8)
+        return try text.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+
+    func fixtureEvents(_ dir: String) throws -> [FixtureEvent] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/ws/fixture-events.jsonl"))
+        return data.split(separator: UInt8(ascii: "\n")).compactMap {
+            try? JSONDecoder().decode(FixtureEvent.self, from: Data($0))
+        }
+    }
+
+    @Test func aScenarioDrivesTheSandboxedFixtureAndRecordsEveryStep() throws {
+        try withTemporaryDirectory { dir in
+            let (result, session) = try run(
+                """
+                  - launch: fixture
+                  - activate: fixture
+                  - wait: { settle: screen, quiet: 150ms, timeout: 5s }
+                  - click: [80, 40]
+                  - click: [320, 110]
+                  - type: hello
+                  - type: { text: "t0p-s3cret-42", secret: true }
+                  - key: Return
+                  - screenshot: typed
+                  - expect_window: { title: "^runner fixture$" }
+                  - sleep: 50ms
+                """, in: dir)
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            let fixture = try fixtureEvents(dir)
+            #expect(fixture.contains { $0.event == "button_release" && $0.target == "ok" }, "the OK click arrived")
+            let typed = fixture.filter { $0.event == "key_press" }.map { $0.text ?? "" }.joined()
+            #expect(typed.hasPrefix("hellot0p-s3cret-42"), "the fixture received \(typed)")
+            let recorded = try events(session)
+            #expect(recorded.count == 11, "one event per step")
+            let acting = recorded.filter { ["launch", "activate", "click", "type", "key"].contains(($0["action"] as? [String: Any])?["kind"] as? String ?? "") }
+            #expect(acting.count == 7)
+            for event in acting {
+                #expect((event["decision"] as? [String: Any])?["verdict"] as? String == "allow", "\(event)")
+            }
+            for event in recorded where (event["action"] as? [String: Any])?["kind"] as? String == "click" {
+                let frames = event["frames"] as? [String: Any]
+                #expect(frames?["before"] is String && frames?["after"] is String, "input steps keep before/after frames")
+                #expect(event["settle_ms"] is Int)
+            }
+            // The secret reaches the app, never a file of the session.
+            let files = FileManager.default.enumerator(atPath: session)?.allObjects as? [String] ?? []
+            #expect(!files.isEmpty)
+            for file in files {
+                guard let data = FileManager.default.contents(atPath: session + "/" + file) else { continue }
+                #expect(!String(decoding: data, as: UTF8.self).contains("t0p-s3cret-42"), "\(file) holds the secret")
+            }
+            #expect(!result.stdout.contains("t0p-s3cret-42") && !result.stderr.contains("t0p-s3cret-42"))
+        }
+    }
+
+    @Test func aDeniedKeyFailsTheStepWithItsRuleAndExitStatusOne() throws {
+        try withTemporaryDirectory { dir in
+            let (result, session) = try run(
+                """
+                  - launch: fixture
+                  - activate: fixture
+                  - key: ctrl+q
+                  - sleep: 10ms
+                """, in: dir)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("scenario.yaml:12:5"), "stderr: \(result.stderr)")
+            let recorded = try events(session)
+            #expect(recorded.count == 3, "the run stops at the denied step")
+            let decision = try #require(recorded.last?["decision"] as? [String: Any])
+            #expect(decision["verdict"] as? String == "deny")
+            #expect(decision["rule"] as? String == "keys.denied")
+            #expect((recorded.last?["error"] as? String)?.contains("keys.denied") == true)
+            #expect(try !fixtureEvents(dir).contains { $0.event == "key_press" }, "the denied key never reached the app")
+            let info = try String(contentsOfFile: session + "/session.json", encoding: .utf8)
+            #expect(info.contains("failed"))
+        }
+    }
+
+    @Test func inputWithNoLaunchedWindowActiveIsDenied() throws {
+        try withTemporaryDirectory { dir in
+            let (result, session) = try run(
+                """
+                  - type: hello
+                """, in: dir)
+            #expect(result.status == 1)
+            let decision = try #require(try events(session).last?["decision"] as? [String: Any])
+            #expect(decision["verdict"] as? String == "deny")
+            #expect((decision["rule"] as? String)?.hasPrefix("foreground.") == true, "\(decision)")
+        }
+    }
+
+    @Test func anUnsupportedStepFailsClearly() throws {
+        try withTemporaryDirectory { dir in
+            let (result, _) = try run(
+                """
+                  - drag: { at: [10, 10], to: [50, 50] }
+                """, in: dir)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("scenario.yaml:10:5"), "stderr: \(result.stderr)")
+            #expect(result.stderr.contains("step kind drag is not supported by this runner yet"))
+        }
+    }
+}
