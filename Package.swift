@@ -58,7 +58,7 @@ let package = Package(
             dependencies: ["Imaging", "Policy", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
-        // Scenarios: the YAML format (parsing only, so far).
+        // Scenarios: the YAML format and the runner.
         .target(
             name: "Scenario",
             dependencies: [

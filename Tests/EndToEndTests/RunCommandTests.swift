@@ -17,7 +17,7 @@ struct RunCommandTests {
         """
 
     /// Writes the scenario and its policy into dir and runs foredesk on it.
-    func run(_ steps: String, in dir: String) throws -> (CommandResult, session: String) {
+    func run(_ steps: String, in dir: String, flags: [String] = []) throws -> (CommandResult, session: String) {
         let scenario = """
             name: runner test
             display:
@@ -33,7 +33,7 @@ struct RunCommandTests {
         try FileManager.default.createDirectory(atPath: dir + "/ws", withIntermediateDirectories: true)
         try Self.policy.write(toFile: dir + "/policy.yaml", atomically: true, encoding: .utf8)
         try scenario.write(toFile: dir + "/scenario.yaml", atomically: true, encoding: .utf8)
-        let result = try foredesk(["run", dir + "/scenario.yaml", "--out", dir + "/out", "--workspace", dir + "/ws"])
+        let result = try foredesk(["run", dir + "/scenario.yaml", "--out", dir + "/out", "--workspace", dir + "/ws"] + flags)
         return (result, result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
@@ -140,6 +140,49 @@ struct RunCommandTests {
             #expect(result.status == 1)
             #expect(result.stderr.contains("scenario.yaml:10:5"), "stderr: \(result.stderr)")
             #expect(result.stderr.contains("step kind drag is not supported by this runner yet"))
+        }
+    }
+
+    @Test func expectScreenRecordsWithUpdateGoldenAndWritesADiffOnMismatch() throws {
+        try withTemporaryDirectory { dir in
+            let check = """
+                  - launch: fixture
+                  - activate: fixture
+                  - expect_screen: { golden: golden/screen.png, timeout: 1s, masks: [[0, 0, 1024, 30], [0, 370, 1024, 80]] }
+                """
+            let (missing, _) = try run(check, in: dir)
+            #expect(missing.status == 1)
+            #expect(missing.stderr.contains("--update-golden"), "stderr: \(missing.stderr)")
+            let (recording, _) = try run(check, in: dir, flags: ["--update-golden"])
+            #expect(recording.status == 0, "stderr: \(recording.stderr)")
+            #expect(FileManager.default.fileExists(atPath: dir + "/golden/screen.png"))
+            let (matching, _) = try run(check, in: dir)
+            #expect(matching.status == 0, "stderr: \(matching.stderr)")
+            let (changed, session) = try run(
+                """
+                  - launch: fixture
+                  - activate: fixture
+                  - click: [320, 110]
+                  - type: changed
+                  - expect_screen: { golden: golden/screen.png, timeout: 1s, masks: [[0, 0, 1024, 30], [0, 370, 1024, 80]] }
+                """, in: dir)
+            #expect(changed.status == 1)
+            #expect(changed.stderr.contains("pixels differ"), "stderr: \(changed.stderr)")
+            #expect(FileManager.default.fileExists(atPath: dir + "/golden/screen.diff.png"))
+            #expect(FileManager.default.fileExists(atPath: dir + "/golden/screen.actual.png"))
+            #expect(try events(session).last?["error"] is String)
+        }
+    }
+
+    @Test func theFixtureSmokeExamplePasses() throws {
+        try withTemporaryDirectory { dir in
+            let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("Scenarios/examples/fixture-smoke.yaml").path
+            try FileManager.default.createDirectory(atPath: dir + "/ws", withIntermediateDirectories: true)
+            let result = try foredesk(["run", example, "--out", dir + "/out", "--workspace", dir + "/ws"])
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            #expect(!result.stderr.contains("s3cret"))
+            #expect(FileManager.default.fileExists(atPath: dir + "/ws/smoke.txt"))
         }
     }
 }

@@ -10,18 +10,21 @@ public struct RunOptions: Sendable {
     public var policyFile: String?
     /// A folder searched first for an app's program given without a `/` (`fixture-app` beside foredesk).
     public var toolDirectory: String?
+    /// `expect_screen` writes a missing or different golden image instead of failing.
+    public var updateGolden: Bool
     /// Called with one line per step as the run goes (never with typed text).
     public var progress: (@Sendable (String) -> Void)?
 
     public init(
         out: String, workspace: String, display: String? = nil, policyFile: String? = nil,
-        toolDirectory: String? = nil, progress: (@Sendable (String) -> Void)? = nil
+        toolDirectory: String? = nil, updateGolden: Bool = false, progress: (@Sendable (String) -> Void)? = nil
     ) {
         self.out = out
         self.workspace = workspace
         self.display = display
         self.policyFile = policyFile
         self.toolDirectory = toolDirectory
+        self.updateGolden = updateGolden
         self.progress = progress
     }
 }

@@ -11,8 +11,8 @@ import Session
 ///
 /// This first runner supports `launch`, `wait_window`, `activate`, `click`, `double_click`,
 /// `right_click`, `middle_click`, `move` and `scroll` at `at:` or `screen:` points, `type`, `key`,
-/// `wait` for a window, a change or a settled screen, `screenshot`, `expect_window`, `run`,
-/// `expect_file` and `sleep`; any other step fails with "step kind X is not supported by this
+/// `wait` for a window, a change or a settled screen, `screenshot`, `expect_screen`,
+/// `expect_window`, `run`, `expect_file` and `sleep`; any other step fails with "step kind X is not supported by this
 /// runner yet", never passing silently.
 public final class ScenarioRunner {
     let scenario: Scenario
@@ -219,7 +219,9 @@ public final class ScenarioRunner {
             blockingSleep(duration)
         case .wait(.imageAppears, _), .wait(.imageVanishes, _):
             throw StepFailure("step kind wait with image/image_gone is not supported by this runner yet")
-        case .drag, .expectScreen:
+        case let .expectScreen(golden, compare, timeout):
+            try expectScreen(golden, compare, timeout: timeout, &event)
+        case .drag:
             throw StepFailure("step kind \(step.kind.rawValue) is not supported by this runner yet")
         }
     }
@@ -233,6 +235,8 @@ public final class ScenarioRunner {
                 parameters: [.init("keys", .string(combination.description))]
                     + (times > 1 ? [.init("repeat", .int(times))] : []))
         case let .launch(app, _): RecordedAction(kind: "launch", parameters: [.init("app", .string(app))])
+        case let .expectScreen(golden, _, _):
+            RecordedAction(kind: "expect_screen", parameters: [.init("golden", .string(golden))])
         case let .screenshot(name, _): RecordedAction(kind: "screenshot", parameters: [.init("name", .string(name))])
         case let .run(command, _, _, _):
             RecordedAction(kind: "run", parameters: [.init("command", .string(fill(command.description)))])
@@ -510,6 +514,53 @@ public final class ScenarioRunner {
                     "\(region.map { "the region \($0)" } ?? "the screen") did not change within \(timeout)")
             }
             _ = try watch.waitForChange(timeout: .milliseconds(100))
+        }
+    }
+
+    /// Compares the settled screen with a full-screen golden PNG (only `region`, without `masks`),
+    /// retrying until timeout; writes `NAME.actual.png` and `NAME.diff.png` beside it on a mismatch,
+    /// or the golden itself with `updateGolden`.
+    private func expectScreen(_ golden: String, _ compare: CompareOptions, timeout: Duration, _ event: inout Event)
+        throws
+    {
+        let deadline = clock.now + timeout
+        try watch.reset()
+        let settling = try watch.waitUntilSettled(quiet: WaitCondition.defaultQuiet, timeout: timeout)
+        event.settleMilliseconds = Self.milliseconds(settling.elapsed)
+        let expected = FileManager.default.fileExists(atPath: golden) ? try Frame(contentsOfPNG: golden) : nil
+        func record(_ frame: Frame) throws {
+            let folder = String(golden[..<(golden.lastIndex(of: "/") ?? golden.startIndex)])
+            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            try frame.writePNG(to: golden)
+        }
+        while true {
+            let actual = try desktop.capture()
+            event.frames.after = try session.saveFrame(actual, name: frameName("expect_screen", "actual"))
+            guard let expected else {
+                if options.updateGolden { return try record(actual) }
+                throw StepFailure("the golden image \(golden) does not exist; run with --update-golden to record it")
+            }
+            guard expected.width == actual.width, expected.height == actual.height else {
+                if options.updateGolden { return try record(actual) }
+                throw StepFailure(
+                    "the golden image \(golden) is \(expected.width)x\(expected.height), the screen "
+                        + "\(actual.width)x\(actual.height); run with --update-golden to record it again")
+            }
+            let difference = try actual.difference(from: expected, options: compare)
+            if difference.differingPixels == 0 { return }
+            if clock.now >= deadline {
+                if options.updateGolden { return try record(actual) }
+                let stem = golden.hasSuffix(".png") ? String(golden.dropLast(4)) : golden
+                try actual.writePNG(to: stem + ".actual.png")
+                let diff = try actual.diffImage(against: expected, options: compare)
+                try diff.writePNG(to: stem + ".diff.png")
+                event.frames.before = try session.saveFrame(diff, name: frameName("expect_screen", "diff"))
+                throw StepFailure(
+                    "\(difference.differingPixels) of \(difference.comparedPixels) pixels differ from \(golden)"
+                        + (difference.boundingBox.map { " within \($0)" } ?? "")
+                        + "; wrote \(stem).actual.png and \(stem).diff.png")
+            }
+            _ = try watch.waitForChange(timeout: .milliseconds(200))
         }
     }
 

@@ -12,7 +12,7 @@ struct RunCommand: ParsableCommand {
         discussion: """
             With no --display, starts a private Xvfb of the scenario's size with openbox and removes it afterwards. Apps start on `launch` steps inside their policy's sandbox, with an untrusted X cookie. Every acting step is put to the policy gate first (foreground rules included); a denied step fails the run, and so does one that needs approval (there is no approval broker yet). An app's program given without a `/` (e.g. fixture-app) is looked up beside foredesk first, then on PATH inside the sandbox.
 
-            Supported steps so far: launch, wait_window, activate, click, double_click, right_click, middle_click, move, scroll (at: or screen:), type (secret: true is never written anywhere), key, wait (window, change, settle), screenshot, expect_window, run, expect_file, sleep. Others (drag, expect_screen, image targets) fail with "not supported by this runner yet".
+            Supported steps so far: launch, wait_window, activate, click, double_click, right_click, middle_click, move, scroll (at: or screen:), type (secret: true is never written anywhere), key, wait (window, change, settle), screenshot, expect_screen (a full-screen golden PNG; --update-golden records it), expect_window, run, expect_file, sleep. Others (drag, image targets) fail with "not supported by this runner yet".
 
             Example:
               foredesk run Scenarios/examples/fixture-smoke.yaml --out /tmp/runs
@@ -35,6 +35,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The workspace, ${workspace} (default: the current folder).", valueName: "dir"))
     var workspace: String?
 
+    @Flag(help: "expect_screen writes a missing or changed golden image instead of failing.")
+    var updateGolden = false
+
     func run() throws {
         try reporting {
             let parsed: Scenario
@@ -48,6 +51,7 @@ struct RunCommand: ParsableCommand {
                 out: Exec.absolute(out), workspace: Exec.absolute(workspace ?? Exec.currentDirectory()),
                 display: display, policyFile: policy,
                 toolDirectory: tools.map { String($0[..<($0.lastIndex(of: "/") ?? $0.endIndex)]) },
+                updateGolden: updateGolden,
                 progress: { line in
                     let text = line + "\n"
                     _ = text.withCString { write(2, $0, strlen($0)) }
