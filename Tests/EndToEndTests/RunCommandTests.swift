@@ -135,11 +135,31 @@ struct RunCommandTests {
         try withTemporaryDirectory { dir in
             let (result, _) = try run(
                 """
-                  - drag: { at: [10, 10], to: [50, 50] }
+                  - wait: { image: button.png, timeout: 1s }
                 """, in: dir)
             #expect(result.status == 1)
             #expect(result.stderr.contains("scenario.yaml:10:5"), "stderr: \(result.stderr)")
-            #expect(result.stderr.contains("step kind drag is not supported by this runner yet"))
+            #expect(result.stderr.contains("is not supported by this runner yet"), "stderr: \(result.stderr)")
+        }
+    }
+
+    @Test func aDragInsideTheActiveWindowArrivesAndOneOutsideIsDenied() throws {
+        try withTemporaryDirectory { dir in
+            let (result, session) = try run(
+                """
+                  - launch: fixture
+                  - activate: fixture
+                  - drag: { at: [60, 240], to: [400, 240] }
+                  - drag: { at: [60, 240], to_screen: [1000, 700] }
+                """, in: dir)
+            #expect(result.status == 1)
+            let fixture = try fixtureEvents(dir)
+            let presses = fixture.filter { $0.event == "button_press" }
+            let releases = fixture.filter { $0.event == "button_release" }
+            #expect(presses.count == 1 && presses.first?.x == 60 && presses.first?.y == 240, "\(presses)")
+            #expect(releases.count == 1 && releases.first?.x == 400 && releases.first?.y == 240, "\(releases)")
+            let last = try #require(try events(session).last?["decision"] as? [String: Any])
+            #expect(last["rule"] as? String == "pointer.outside_window", "\(last)")
         }
     }
 

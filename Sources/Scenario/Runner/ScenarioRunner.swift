@@ -10,7 +10,7 @@ import Session
 /// step becomes one event in the session folder.
 ///
 /// This first runner supports `launch`, `wait_window`, `activate`, `click`, `double_click`,
-/// `right_click`, `middle_click`, `move` and `scroll` at `at:` or `screen:` points, `type`, `key`,
+/// `right_click`, `middle_click`, `move`, `scroll` and `drag` at `at:` or `screen:` points, `type`, `key`,
 /// `wait` for a window, a change or a settled screen, `screenshot`, `expect_screen`,
 /// `expect_window`, `run`, `expect_file` and `sleep`; any other step fails with "step kind X is not supported by this
 /// runner yet", never passing silently.
@@ -221,8 +221,8 @@ public final class ScenarioRunner {
             throw StepFailure("step kind wait with image/image_gone is not supported by this runner yet")
         case let .expectScreen(golden, compare, timeout):
             try expectScreen(golden, compare, timeout: timeout, &event)
-        case .drag:
-            throw StepFailure("step kind \(step.kind.rawValue) is not supported by this runner yet")
+        case let .drag(from, to):
+            try drag(from, to, &event)
         }
     }
 
@@ -263,6 +263,9 @@ public final class ScenarioRunner {
                 if let top = stack.last(where: { $0.isViewable && $0.frame.contains(point) }) {
                     windowsAt[point] = Self.facts(top)
                     if let pid = top.pid { owners.append(pid) }
+                } else if desktop.screenBounds.contains(point) {
+                    // No top-level window there: the desktop's background is what a click would hit.
+                    windowsAt[point] = WindowFacts(id: 0, title: "(root window)", pid: nil, frame: desktop.screenBounds)
                 }
             }
         }
@@ -356,6 +359,31 @@ public final class ScenarioRunner {
                 try desktop.scroll(dx: dx, dy: dy, at: point)
             default: try desktop.move(to: point)
             }
+        }
+    }
+
+    private func drag(_ from: PointerTarget, _ to: DragEnd, _ event: inout Event) throws {
+        let active = try desktop.activeWindowID().flatMap { try? desktop.window($0) }
+        let origin = Point(x: active?.frame.x ?? 0, y: active?.frame.y ?? 0)
+        let start: Point
+        switch from {
+        case let .screen(point): start = point
+        case let .window(offset) where active != nil: start = Point(x: origin.x + offset.x, y: origin.y + offset.y)
+        case .window:
+            let (facts, _) = try facts()
+            try check(Action(kind: .drag), facts, &event)
+            throw StepFailure("no window is active, so the drag's start has no window to be relative to")
+        case .image:
+            throw StepFailure("step kind drag with image: is not supported by this runner yet")
+        }
+        let end: Point
+        switch to {
+        case let .screen(point): end = point
+        case let .window(offset): end = Point(x: origin.x + offset.x, y: origin.y + offset.y)
+        case let .offset(dx, dy): end = Point(x: start.x + dx, y: start.y + dy)
+        }
+        try input(Action.drag(from: start, to: end), &event, targets: [start, end]) { (desktop) throws(DesktopError) in
+            try desktop.drag(from: start, to: end)
         }
     }
 

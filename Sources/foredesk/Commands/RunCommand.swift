@@ -12,7 +12,7 @@ struct RunCommand: ParsableCommand {
         discussion: """
             With no --display, starts a private Xvfb of the scenario's size with openbox and removes it afterwards. Apps start on `launch` steps inside their policy's sandbox, with an untrusted X cookie. Every acting step is put to the policy gate first (foreground rules included); a denied step fails the run, and so does one that needs approval (there is no approval broker yet). An app's program given without a `/` (e.g. fixture-app) is looked up beside foredesk first, then on PATH inside the sandbox.
 
-            Supported steps so far: launch, wait_window, activate, click, double_click, right_click, middle_click, move, scroll (at: or screen:), type (secret: true is never written anywhere), key, wait (window, change, settle), screenshot, expect_screen (a full-screen golden PNG; --update-golden records it), expect_window, run, expect_file, sleep. Others (drag, image targets) fail with "not supported by this runner yet".
+            Supported steps so far: launch, wait_window, activate, click, double_click, right_click, middle_click, move, scroll, drag (at: or screen:), type (secret: true is never written anywhere), key, wait (window, change, settle), screenshot, expect_screen (a full-screen golden PNG; --update-golden records it), expect_window, run, expect_file, sleep. Others (image targets) fail with "not supported by this runner yet".
 
             Example:
               foredesk run Scenarios/examples/fixture-smoke.yaml --out /tmp/runs
