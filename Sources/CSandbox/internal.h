@@ -62,6 +62,8 @@ typedef struct csbx_plan {
     size_t writable_count;
     char *_Nonnull *_Nullable tmpfs; ///< canonical
     size_t tmpfs_count;
+    char *_Nonnull *_Nullable readonly; ///< canonical
+    size_t readonly_count;
     csbx_pin *_Nullable pins;
     size_t pin_count;
     char *_Nullable display_socket; ///< canonical

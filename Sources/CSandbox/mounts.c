@@ -115,7 +115,9 @@ static void make_dev(void) {
 /// A writable root or a tmpfs mount, placed shortest path first so that nested ones stack.
 typedef struct {
     const char *path;
-    int tree; ///< the writable root's clone, or -1 for a tmpfs
+    int tree;      ///< the writable root's (or read-only path's) clone, or -1 for a tmpfs
+    int read_only; ///< a --ro path: shown as the host has it, read-only
+    int is_file;   ///< the clone is of a file, so its mount point must be a file too
 } placement;
 
 static int by_path_length(const void *a, const void *b) {
@@ -128,15 +130,22 @@ void csbx_mount_view(const csbx_plan *plan) {
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) csbx_fail("mount-private", errno);
 
     // Clone the writable roots and the display socket while they are still writable and visible.
-    size_t count = plan->writable_count + plan->tmpfs_count;
+    size_t count = plan->writable_count + plan->tmpfs_count + plan->readonly_count;
     placement *places = calloc(count + 1, sizeof *places);
     if (!places) csbx_fail("bind-writable", ENOMEM);
     for (size_t i = 0; i < plan->writable_count; i++) {
         int fd = open_tree(AT_FDCWD, plan->writable[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
         if (fd < 0) csbx_fail_path("bind-writable", plan->writable[i], errno);
-        places[i] = (placement){plan->writable[i], fd};
+        places[i] = (placement){plan->writable[i], fd, 0};
     }
-    for (size_t i = 0; i < plan->tmpfs_count; i++) places[plan->writable_count + i] = (placement){plan->tmpfs[i], -1};
+    for (size_t i = 0; i < plan->tmpfs_count; i++) places[plan->writable_count + i] = (placement){plan->tmpfs[i], -1, 0};
+    for (size_t i = 0; i < plan->readonly_count; i++) {
+        int fd = open_tree(AT_FDCWD, plan->readonly[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+        if (fd < 0) csbx_fail_path("bind-readonly", plan->readonly[i], errno);
+        set_read_only("bind-readonly", fd, plan->readonly[i], AT_RECURSIVE);
+        places[plan->writable_count + plan->tmpfs_count + i] =
+            (placement){plan->readonly[i], fd, 1, !is_dir(plan->readonly[i])};
+    }
     int display = -1;
     if (plan->display_socket) {
         display = open_tree(AT_FDCWD, plan->display_socket, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
@@ -162,9 +171,23 @@ void csbx_mount_view(const csbx_plan *plan) {
             close(mount_tmpfs("tmpfs", p->path, "1777"));
             continue;
         }
-        if (!exists(p->path)) make_dirs("bind-writable", p->path);
-        if (move_mount(p->tree, "", AT_FDCWD, p->path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-            csbx_fail_path("bind-writable", p->path, errno);
+        const char *step = p->read_only ? "bind-readonly" : "bind-writable";
+        if (!exists(p->path) && p->is_file) {
+            // A file is mounted on a file: make its folder, then an empty file to cover.
+            char parent[PATH_MAX];
+            snprintf(parent, sizeof parent, "%s", p->path);
+            char *slash = strrchr(parent, '/');
+            if (slash && slash != parent) {
+                *slash = 0;
+                if (!exists(parent)) make_dirs(step, parent);
+            }
+            int fd = open(p->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+            if (fd < 0) csbx_fail_path(step, p->path, errno);
+            close(fd);
+        } else if (!exists(p->path)) {
+            make_dirs(step, p->path);
+        }
+        if (move_mount(p->tree, "", AT_FDCWD, p->path, MOVE_MOUNT_F_EMPTY_PATH) < 0) csbx_fail_path(step, p->path, errno);
         close(p->tree);
     }
     free(places);

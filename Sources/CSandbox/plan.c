@@ -82,6 +82,9 @@ void csbx_plan_make(const csbx_spec *spec, csbx_plan *plan) {
     memset(plan, 0, sizeof *plan);
     plan->writable = calloc(spec->writable_count + 1, sizeof(char *));
     plan->tmpfs = calloc(spec->tmpfs_count + 1, sizeof(char *));
+    plan->readonly = calloc(spec->readonly_count + 1, sizeof(char *));
+    if (!plan->readonly) csbx_fail("resolve", ENOMEM);
+    for (size_t i = 0; i < spec->readonly_count; i++) plan->readonly[plan->readonly_count++] = resolve("resolve", spec->readonly[i]);
     plan->pins = calloc(spec->protected_count + 1, sizeof(csbx_pin));
     if (!plan->writable || !plan->tmpfs || !plan->pins) csbx_fail("resolve", ENOMEM);
     for (size_t i = 0; i < spec->writable_count; i++) plan->writable[plan->writable_count++] = resolve("resolve", spec->writable[i]);

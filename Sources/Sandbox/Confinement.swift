@@ -58,6 +58,8 @@ public struct Confinement: Sendable, Equatable {
     public var allowDegraded: Set<DegradableLayer>
     /// How long the run may take in all; `SandboxedProcess.waitForExit()` ends it after that.
     public var maxWallTime: Duration?
+    /// Host paths shown read-only even below a private directory (the program to run, say).
+    public var readOnlyPaths: [String] = []
     /// Whom the command runs as; another account than the caller's needs root and elevated mode.
     public var identity: Identity
 
@@ -119,6 +121,18 @@ public struct Confinement: Sendable, Equatable {
         return "/" + parts.joined(separator: "/")
     }
 
+    /// The confinement with program visible: a program below a private directory (a build under
+    /// /tmp) would otherwise be hidden by the fresh tmpfs, so it is shown read-only.
+    public func revealing(program: String) -> Confinement {
+        func below(_ path: String, _ folder: String) -> Bool { path == folder || path.hasPrefix(folder + "/") }
+        guard program.hasPrefix("/"), privateDirectories.contains(where: { below(program, $0) }),
+            !writableRoots.contains(where: { below(program, $0) }), !readOnlyPaths.contains(where: { below(program, $0) })
+        else { return self }
+        var confinement = self
+        confinement.readOnlyPaths.append(program)
+        return confinement
+    }
+
     /// Problems that make the confinement unusable: relative paths, empty command.
     public func validationErrors() -> [String] {
         var errors: [String] = []
@@ -138,6 +152,7 @@ public struct Confinement: Sendable, Equatable {
         for root in writableRoots { arguments += ["--rw", root] }
         for path in protectedPaths { arguments += ["--protect", path] }
         for path in privateDirectories { arguments += ["--tmpfs", path] }
+        for path in readOnlyPaths { arguments += ["--ro", path] }
         arguments += ["--network", network.rawValue]
         if let displaySocket { arguments += ["--display-socket", displaySocket] }
         if let account = identity.account { arguments += ["--user", account] }

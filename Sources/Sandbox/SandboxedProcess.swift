@@ -43,7 +43,8 @@ public final class SandboxedProcess: Sendable {
         close(fds[0])
         close(fds[1])
         defer { close(readEnd) }
-        let arguments = confinement.helperArguments(command: command, cgroups: cgroup?.directories ?? [], reportFD: 3)
+        let arguments = confinement.revealing(program: command[0])
+            .helperArguments(command: command, cgroups: cgroup?.directories ?? [], reportFD: 3)
         let process: ChildProcess
         do {
             process = try ChildProcess(

@@ -26,6 +26,8 @@ static const char usage[] =
     "                         empty placeholder file, removed afterwards), so it cannot be created\n"
     "                         or pointed elsewhere. Pass resolved paths.\n"
     "  --tmpfs DIR            a fresh, private, writable tmpfs at DIR (e.g. /tmp)\n"
+    "  --ro PATH              PATH as the host has it, read-only, even below a --tmpfs (e.g. the\n"
+    "                         program to run when it lives under /tmp)\n"
     "  --display-socket PATH  the X server's socket; /tmp/.X11-unix shows only this one\n"
     "                         (it is hidden entirely without this option), /run is always hidden\n"
     "Network:\n"
@@ -124,12 +126,14 @@ int main(int argc, char **argv) {
     const char **writable = calloc((size_t)argc, sizeof *writable);
     const char **protected_paths = calloc((size_t)argc, sizeof *protected_paths);
     const char **tmpfs = calloc((size_t)argc, sizeof *tmpfs);
+    const char **readonly = calloc((size_t)argc, sizeof *readonly);
+    if (!readonly) bad_spec("out of memory", NULL);
     csbx_rlimit *rlimits = calloc((size_t)argc, sizeof *rlimits);
     int *keep_fds = calloc((size_t)argc, sizeof *keep_fds);
     const char **cgroups = calloc((size_t)argc, sizeof *cgroups);
     if (!writable || !protected_paths || !tmpfs || !rlimits || !keep_fds || !cgroups) bad_spec("out of memory", NULL);
     csbx_spec spec = {
-        .writable = writable, .protected_paths = protected_paths, .tmpfs = tmpfs, .network = CSBX_NETWORK_OFF,
+        .writable = writable, .protected_paths = protected_paths, .tmpfs = tmpfs, .readonly = readonly, .network = CSBX_NETWORK_OFF,
         .cgroups = cgroups, .pids_max = -1, .rlimits = rlimits, .keep_fds = keep_fds, .report_fd = -1,
     };
 
@@ -154,6 +158,8 @@ int main(int argc, char **argv) {
                 path_value("--protect needs an absolute path without . or ..", value);
         else if (strcmp(option, "--tmpfs") == 0)
             tmpfs[spec.tmpfs_count++] = path_value("--tmpfs needs an absolute path without . or ..", value);
+        else if (strcmp(option, "--ro") == 0)
+            readonly[spec.readonly_count++] = path_value("--ro needs an absolute path without . or ..", value);
         else if (strcmp(option, "--display-socket") == 0)
             spec.display_socket = path_value("--display-socket needs an absolute path without . or ..", value);
         else if (strcmp(option, "--user") == 0) {

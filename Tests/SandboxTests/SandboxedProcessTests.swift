@@ -35,6 +35,16 @@ struct SandboxedProcessTests {
         ])
     }
 
+    @Test func aProgramBelowAPrivateDirectoryIsShownReadOnly() {
+        let confinement = Confinement(writableRoots: ["/w"], privateDirectories: ["/tmp"])
+        #expect(confinement.revealing(program: "/tmp/build/tool").readOnlyPaths == ["/tmp/build/tool"])
+        #expect(confinement.revealing(program: "/usr/bin/true").readOnlyPaths.isEmpty)
+        #expect(confinement.revealing(program: "/w/tool").readOnlyPaths.isEmpty, "the workspace is bound in anyway")
+        #expect(confinement.revealing(program: "relative").readOnlyPaths.isEmpty)
+        #expect(confinement.revealing(program: "/tmp/x").helperArguments(command: ["/tmp/x"], cgroups: [], reportFD: 3)
+            .contains("--ro"))
+    }
+
     @Test func theHelpersReportIsParsed() {
         let report = ConfinementReport(parsing: "degraded layer=cgroup step=cgroup errno=2 name=ENOENT\nfailed step=landlock errno=38 name=ENOSYS\n")
         #expect(report.failure?.step == "landlock" && report.failure?.errno == 38 && report.failure?.errnoName == "ENOSYS")

@@ -147,6 +147,8 @@ typedef struct {
     size_t protected_count;
     const char *_Nonnull const *_Nullable tmpfs; ///< fresh private writable tmpfs mounts
     size_t tmpfs_count;
+    const char *_Nonnull const *_Nullable readonly; ///< host paths shown read-only, even below a tmpfs
+    size_t readonly_count;
     csbx_network network;
     const char *_Nullable display_socket; ///< the only entry of /tmp/.X11-unix inside, or NULL
     const char *_Nonnull const *_Nullable cgroups; ///< cgroup directories to join (e.g. a v2 one for
