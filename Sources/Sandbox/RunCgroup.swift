@@ -116,6 +116,7 @@ public final class RunCgroup: Sendable {
     private static func makeChild(of root: String, name: String) -> String? {
         let parent = root + "/foredesk"
         if mkdir(parent, 0o755) != 0 && errno != EEXIST { return nil }
+        removeAbandoned(in: parent)
         if TextFile.read(root + "/cgroup.controllers").contains("pids") {
             _ = write("+pids", to: root + "/cgroup.subtree_control")
             _ = write("+pids", to: parent + "/cgroup.subtree_control")
@@ -123,6 +124,21 @@ public final class RunCgroup: Sendable {
         let dir = parent + "/" + name
         guard mkdir(dir, 0o755) == 0 else { return nil }
         return dir
+    }
+
+    /// Removes the empty cgroups of runs whose foredesk process is gone (one that crashed could
+    /// not remove its own). Names carry that pid: `run-<pid>-<n>`, `check-<pid>`.
+    private static func removeAbandoned(in parent: String) {
+        guard let dir = opendir(parent) else { return }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            let parts = name.split(separator: "-")
+            guard parts.count >= 2, ["run", "check"].contains(parts[0]), let pid = Int32(parts[1]) else { continue }
+            if Glibc.kill(pid, 0) != 0 && errno == ESRCH { rmdir(parent + "/" + name) }
+        }
     }
 
     static func write(_ text: String, to path: String) -> Bool {

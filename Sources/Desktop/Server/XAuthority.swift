@@ -26,7 +26,8 @@ final class XAuthority: Sendable {
     }
 
     private init() throws(DesktopError) {
-        var template = Array("/tmp/foredesk-auth-XXXXXX".utf8CString)
+        Self.removeAbandoned()
+        var template = Array("/tmp/foredesk-auth-\(getpid())-XXXXXX".utf8CString)
         guard mkdtemp(&template) != nil else {
             throw .server("cannot create a directory for the X authority file: \(String(cString: strerror(errno)))")
         }
@@ -74,5 +75,30 @@ final class XAuthority: Sendable {
             bytes += chunk[0..<n]
         }
         return bytes
+    }
+
+    /// Removes the folders of foredesk processes that are gone (a crash skips the exit handler);
+    /// the folder name carries the pid: `/tmp/foredesk-auth-<pid>-XXXXXX`.
+    private static func removeAbandoned() {
+        guard let tmp = opendir("/tmp") else { return }
+        defer { closedir(tmp) }
+        while let entry = readdir(tmp) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name.hasPrefix("foredesk-auth-") else { continue }
+            let parts = name.dropFirst("foredesk-auth-".count).split(separator: "-")
+            guard parts.count == 2, let pid = Int32(parts[0]), kill(pid, 0) != 0 && errno == ESRCH else { continue }
+            let folder = "/tmp/" + name
+            guard let dir = opendir(folder) else { continue }
+            while let file = readdir(dir) {
+                let fileName = withUnsafeBytes(of: file.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if fileName != "." && fileName != ".." { unlink(folder + "/" + fileName) }
+            }
+            closedir(dir)
+            rmdir(folder)
+        }
     }
 }
