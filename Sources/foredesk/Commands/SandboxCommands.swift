@@ -1,4 +1,5 @@
 import ArgumentParser
+import FoundationEssentials
 import Policy
 import Processes
 import Sandbox
@@ -122,8 +123,17 @@ struct Exec: ParsableCommand {
         } catch {
             throw CommandFailure.usage(error.description)
         }
-        var template = Array("/tmp/foredesk-exec-XXXXXX".utf8CString)
-        let tmp = mkdtemp(&template).map { String(cString: $0) } ?? "/tmp"
+        // ${tmp} is a fresh folder for this run, made only when the policy names it and removed
+        // when foredesk exits (atexit also runs on the error paths, which call exit()).
+        var tmp = "/tmp"
+        if String(decoding: bytes, as: UTF8.self).contains("${tmp}") {
+            var template = Array("/tmp/foredesk-exec-\(getpid())-XXXXXX".utf8CString)
+            if let made = mkdtemp(&template) {
+                tmp = String(cString: made)
+                runTemporaryFolder = tmp
+                atexit { if let folder = runTemporaryFolder { try? FileManager.default.removeItem(atPath: folder) } }
+            }
+        }
         let paths = SandboxPolicy.Paths(workspace: workspace, out: workspace + "/out", tmp: tmp)
         return policy.sandbox.confinement(for: paths, isDirectory: FileKind.isDirectory)
     }
@@ -142,6 +152,9 @@ struct Exec: ParsableCommand {
         return String(cString: resolved)
     }
 }
+
+/// The ${tmp} folder of this exec, removed at exit.
+nonisolated(unsafe) private var runTemporaryFolder: String?
 
 struct SandboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
