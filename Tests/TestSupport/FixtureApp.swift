@@ -34,6 +34,8 @@ public final class FixtureApp: Sendable {
     public let process: ChildProcess
     public let window: WindowID
     public let eventsPath: String
+    /// The folder holding the event log and the app's stderr; removed with the app.
+    private let folder: String
 
     /// Known layout in window coordinates, mirrored from the fixture's source.
     public enum Layout {
@@ -54,7 +56,7 @@ public final class FixtureApp: Sendable {
 
     /// Starts the fixture on display and waits for its "ready" line.
     public init(on display: String, title: String = "foredesk fixture", arguments: [String] = []) throws {
-        let folder = try makeTemporaryDirectory()
+        folder = try makeTemporaryDirectory()
         eventsPath = folder + "/events.jsonl"
         process = try ChildProcess(
             BuiltProducts.path("fixture-app"), ["--title", title, "--events", eventsPath] + arguments,
@@ -67,6 +69,7 @@ public final class FixtureApp: Sendable {
 
     deinit {
         process.terminate(grace: .seconds(2))
+        try? FileManager.default.removeItem(atPath: folder)
     }
 
     /// Every event logged so far.
