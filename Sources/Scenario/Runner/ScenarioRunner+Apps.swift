@@ -1,0 +1,120 @@
+import Desktop
+import Foundation
+import Imaging
+import Policy
+import Processes
+import Sandbox
+import Session
+
+// Launching apps in their sandboxes, finding and activating their windows.
+extension ScenarioRunner {
+    func launch(_ name: String, timeout: Duration, _ event: inout Event) throws {
+        guard let app = scenario.app(named: name) else { throw StepFailure("no app named '\(name)' is declared") }
+        let policy = policies[name] ?? gate
+        var argv = app.command.argv.map(fill)
+        if let tools = options.toolDirectory, let program = argv.first, !program.contains("/"),
+            FileManager.default.isExecutableFile(atPath: tools + "/" + program)
+        {
+            argv[0] = tools + "/" + program
+        }
+        let (facts, _) = try facts()
+        try check(Action.launch(app: name, command: argv.joined(separator: " ")), facts, &event)
+        guard policy.sandbox.display == .untrusted else {
+            throw StepFailure(
+                "the policy's sandbox.display is trusted, which this runner does not support yet (it grants untrusted cookies only)")
+        }
+        var confinement = policy.sandbox.confinement(
+            for: SandboxPolicy.Paths(workspace: options.workspace, out: session.path, tmp: runTemp),
+            isDirectory: FileKind.isDirectory)
+        confinement.displaySocket = "/tmp/.X11-unix/X" + Self.displayNumber(desktop.displayName)
+        // /tmp is private inside the sandbox: the cookie goes below a writable root, which is bound in.
+        let root = confinement.writableRoots.first ?? options.workspace
+        let cookieFolder = root + "/.foredesk-\(getpid())-\(name)"
+        try FileManager.default.createDirectory(atPath: cookieFolder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: cookieFolder) }
+        let grant = try desktop.grantUntrustedAccess(authorityFile: cookieFolder + "/xauthority", idleTimeout: nil)
+        grants.append(grant)
+        let output = session.outputFiles(name: name)
+        event.output = output
+        let process: SandboxedProcess
+        do {
+            process = try SandboxedProcess(
+                argv, confinement: confinement,
+                environment: ["DISPLAY": desktop.displayName, "XAUTHORITY": grant.file],
+                output: .files(
+                    stdout: session.absolutePath(output.stdout ?? "out"),
+                    stderr: session.absolutePath(output.stderr ?? "err")))
+        } catch {
+            throw StepFailure("cannot start \(name) in its sandbox: \(error)")
+        }
+        launched.append((name, process))
+        if let match = app.window {
+            let window = try waitForWindow(match, timeout: timeout, ownedBy: name)
+            event.foreground = WindowRecord(Self.facts(window))
+        }
+    }
+
+    func waitForWindow(
+        _ match: WindowMatch, timeout: Duration, ownedBy app: String? = nil, verb: String = "waited for"
+    ) throws -> WindowInfo {
+        let deadline = clock.now + timeout
+        while true {
+            let found = try desktop.windows().last { window in
+                Self.matches(match, window)
+                    && (app == nil || window.pid.flatMap { owner(of: $0) } == app)
+            }
+            if let found { return found }
+            if let app, let entry = launched.first(where: { $0.app == app }),
+                let status = entry.process.process.exitStatus()
+            {
+                throw StepFailure("\(app) exited with status \(status) before its window appeared")
+            }
+            if clock.now >= deadline {
+                throw StepFailure("\(verb) a window \(Self.describe(match)) for \(timeout); none appeared")
+            }
+            blockingSleep(.milliseconds(20))
+        }
+    }
+
+    func owner(of pid: Int32) -> String? {
+        for (app, process) in launched where process.cgroup?.processIDs().contains(pid) == true { return app }
+        return launchedAncestor(of: pid)
+    }
+
+    static func matches(_ match: WindowMatch, _ window: WindowInfo) -> Bool {
+        if let title = match.title, !title.matches(window.title) { return false }
+        if let wanted = match.windowClass?.lowercased(),
+            window.className.lowercased() != wanted && window.instanceName.lowercased() != wanted
+        {
+            return false
+        }
+        return true
+    }
+
+    static func describe(_ match: WindowMatch) -> String {
+        [match.title.map { "titled /\($0.source)/" }, match.windowClass.map { "of class \($0)" }]
+            .compactMap { $0 }.joined(separator: " ")
+    }
+
+    func activate(_ target: Step.ActivationTarget, timeout: Duration, _ event: inout Event) throws {
+        let window: WindowInfo
+        let appName: String?
+        switch target {
+        case let .app(name):
+            guard let app = scenario.app(named: name) else { throw StepFailure("no app named '\(name)' is declared") }
+            appName = name
+            let found = try desktop.windows().last { window in
+                window.pid.flatMap { owner(of: $0) } == name && (app.window.map { Self.matches($0, window) } ?? true)
+            }
+            guard let found else { throw StepFailure("\(name) has no window to activate (was it launched?)") }
+            window = found
+        case let .window(match):
+            appName = nil
+            window = try waitForWindow(match, timeout: timeout)
+        }
+        let (facts, _) = try facts(targetWindow: window)
+        try check(Action(kind: .activate, app: appName), facts, &event)
+        try desktop.activate(window.id, timeout: timeout)
+        event.foreground = WindowRecord(Self.facts(window))
+    }
+}
