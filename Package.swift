@@ -88,7 +88,7 @@ let package = Package(
         // Benchmarks live with the tools, never in the tests.
         .executableTarget(
             name: "foredesk-bench",
-            dependencies: ["Desktop", "Imaging", "Processes"],
+            dependencies: ["Desktop", "Imaging", "Processes", "Scenario"],
             path: "tools/benchmark",
             swiftSettings: strict
         ),

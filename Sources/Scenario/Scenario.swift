@@ -17,6 +17,8 @@ public struct Scenario: Sendable, Equatable {
     public var variables: [String: String]
     /// `display:`.
     public var display: ScenarioDisplay
+    /// `settle:`, how long the screen must stay undamaged after an input step before its after-frame.
+    public var settle: Duration
     /// `apps:`, in file order.
     public var apps: [ScenarioApp]
     /// `steps:`, in file order.
@@ -25,13 +27,15 @@ public struct Scenario: Sendable, Equatable {
     /// A scenario from its parts.
     public init(
         name: String, description: String? = nil, file: String, variables: [String: String] = [:],
-        display: ScenarioDisplay = .default, apps: [ScenarioApp], steps: [Step]
+        display: ScenarioDisplay = .default, settle: Duration = WaitCondition.defaultQuiet, apps: [ScenarioApp],
+        steps: [Step]
     ) {
         self.name = name
         self.description = description
         self.file = file
         self.variables = variables
         self.display = display
+        self.settle = settle
         self.apps = apps
         self.steps = steps
     }

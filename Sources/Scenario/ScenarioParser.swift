@@ -43,6 +43,9 @@ struct ScenarioParser {
         let display = try top.entries["display"].map { entry throws(ScenarioError) in
             try readDisplay(entry.value, key: entry.key)
         }
+        let settle = try top.entries["settle"].map { entry throws(ScenarioError) in
+            try duration(entry.value, key: entry.key)
+        }
         if let entry = top.entries["apps"] {
             for (index, item) in try sequence(entry.value, key: "apps").enumerated() {
                 let app = try readApp(item, key: "apps[\(index + 1)]")
@@ -63,7 +66,7 @@ struct ScenarioParser {
         }
         return Scenario(
             name: name, description: description, file: file, variables: variables, display: display ?? .default,
-            apps: apps, steps: steps)
+            settle: settle ?? WaitCondition.defaultQuiet, apps: apps, steps: steps)
     }
 
     // MARK: Sections

@@ -2,7 +2,7 @@
 /// documentation test checks that `Scenarios/README.md` describes every one.
 public enum ScenarioSchema {
     /// The top-level keys.
-    public static let top = ["name", "description", "variables", "display", "apps", "steps"]
+    public static let top = ["name", "description", "variables", "display", "settle", "apps", "steps"]
     /// The keys of `display:`; exactly one is given.
     public static let display = ["virtual", "existing"]
     /// The keys of each `apps:` entry.

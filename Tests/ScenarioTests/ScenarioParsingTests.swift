@@ -46,6 +46,10 @@ struct ScenarioParsingTests {
         #expect(scenario.steps[0].action == .launch(app: "term", timeout: .seconds(90)))
         let virtual = try Scenario(yaml: "name: v\ndisplay: { virtual: 800x600 }\nsteps: [sleep: 1s]\n", file: "v.yaml")
         #expect(virtual.display == .virtual(Size(width: 800, height: 600)))
+        #expect(virtual.settle == .milliseconds(150))
+        let quick = try Scenario(yaml: "name: q\nsettle: 20ms\nsteps: [sleep: 1s]\n", file: "q.yaml")
+        #expect(quick.settle == .milliseconds(20))
+        #expect(throws: ScenarioError.self) { try Scenario(yaml: "name: q\nsettle: soon\nsteps: [sleep: 1s]\n", file: "q.yaml") }
     }
 
     @Test func variablesAreSubstitutedEverywhereButTheRunnersAreLeft() throws {

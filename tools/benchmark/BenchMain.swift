@@ -45,6 +45,7 @@ struct BenchMain {
         (.damage, .flat, { try EvidenceBench.damage($0, scene: .flat) }),
         (.evidence, .flat, { try EvidenceBench.actToEvidence($0, scene: .flat) }),
         (.sandbox, .flat, SandboxBench.run),
+        (.runner, .flat, RunnerBench.run),
     ]}
 
     private static func run(_ options: BenchOptions) throws {

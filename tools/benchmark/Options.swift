@@ -4,7 +4,7 @@
 
 /// The measurement groups, in the order the report lists them.
 enum Group: String, CaseIterable, Comparable {
-    case capture, encode, screenshot, input, typing, damage, evidence, search, sandbox
+    case capture, encode, screenshot, input, typing, damage, evidence, search, sandbox, runner
 
     var title: String {
         switch self {
@@ -17,6 +17,7 @@ enum Group: String, CaseIterable, Comparable {
         case .evidence: "act → evidence PNG on disk"
         case .search: "template search (in-process, busy 1920x1080 capture)"
         case .sandbox: "sandbox start-up, whole process (alternating)"
+        case .runner: "scenario runner: per-step overhead and a 100-step scenario"
         }
     }
 

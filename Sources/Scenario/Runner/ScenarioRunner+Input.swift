@@ -79,7 +79,7 @@ extension ScenarioRunner {
         event.frames.before = try session.saveFrame(before, name: frameName(action.kind.rawValue, "before"))
         try watch.reset()
         try body(desktop)
-        let settling = try watch.waitUntilSettled(quiet: WaitCondition.defaultQuiet, timeout: .seconds(5))
+        let settling = try watch.waitUntilSettled(quiet: scenario.settle, timeout: .seconds(5))
         event.settleMilliseconds = Self.milliseconds(settling.elapsed)
         event.frames.after = try session.saveFrame(try desktop.capture(), name: frameName(action.kind.rawValue, "after"))
         event.pointer = try? desktop.pointerPosition()
