@@ -5,7 +5,7 @@ import Testing
 /// what was expected. `stepError` puts its steps on line 8 of a scenario declaring the app `fixture`.
 @Suite("Scenario errors")
 struct ScenarioErrorTests {
-    static let topKeys = "name, description, variables, display, apps, steps"
+    static let topKeys = "name, description, variables, display, settle, apps, steps"
     static let pointerKeys = "at, screen, image, tolerance, min_score, timeout"
 
     @Test func malformedYAMLNamesWhereTheParserStopped() {

@@ -138,7 +138,7 @@ enum RunnerBench {
     ) throws -> [Double] {
         let scenario = try Scenario(contentsOfFile: file)
         let marks = Mutex<[UInt64]>([])
-        var options = RunOptions(
+        let options = RunOptions(
             out: out + "/in-process", workspace: out, display: context.lab.display.name, toolDirectory: binaries,
             progress: { _ in marks.withLock { $0.append(Timing.now()) } })
         let result = try ScenarioRunner(scenario: scenario, options: options).run()
