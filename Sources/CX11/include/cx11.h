@@ -118,4 +118,10 @@ int cx11_damage_event_base(Display *_Nonnull dpy);
 /// (x, y, width, height; left untouched when none).
 int cx11_drain_damage(Display *_Nonnull dpy, int damage_event_base, Damage damage, int *_Nonnull box);
 
+/// Creates, maps and raises a banner: an override-redirect window (the window manager never manages or
+/// focuses it) at the top-right corner of the screen showing text (A-Z and spaces, drawn with a built-in
+/// pixel font, so no X font is needed) on red, whose input region is empty so clicks pass through to
+/// the window below. The window goes away with the connection that made it. Returns 0 on failure.
+Window cx11_banner_create(Display *_Nonnull dpy, const char *_Nonnull text);
+
 #endif
