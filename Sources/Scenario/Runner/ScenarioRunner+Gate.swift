@@ -84,12 +84,14 @@ extension ScenarioRunner {
             switch decision {
             case .allow:
                 actionTimes.append(clock.now)
+                expectPointer(after: action, facts)
                 return
             case let .deny(reason):
                 throw StepFailure("denied by the policy (\(reason.rule.rawValue)): \(reason.message)")
             case let .ask(reason):
                 try approve(action, reason, window: facts.activeWindow ?? facts.targetWindow, &event)
                 actionTimes.append(clock.now)
+                expectPointer(after: action, facts)
                 return
             case let .pause(reason):
                 try pause(reason, facts: facts)
@@ -120,7 +122,7 @@ extension ScenarioRunner {
         case nil:
             throw StepFailure(
                 "denied (\(reason.rule.rawValue)): \(reason.message) — nobody could be asked (foredesk is not on a "
-                    + "terminal, or nobody answered within \(options.pauseTimeout)), so what needs approval is denied")
+                    + "terminal, or nobody answered within \(Self.format(options.pauseTimeout))), so what needs approval is denied")
         }
     }
 
@@ -147,7 +149,7 @@ extension ScenarioRunner {
             while true {
                 if isInterrupted { throw StepFailure("interrupted while paused: \(what)") }
                 if clock.now >= deadline {
-                    throw StepFailure("\(what) — still so after \(options.pauseTimeout), the pause timeout")
+                    throw StepFailure("\(what) — still so after \(Self.format(options.pauseTimeout)), the pause timeout")
                 }
                 blockingSleep(.milliseconds(250))
                 let fresh = try self.facts(targets: lastFactsQuery.targets, targetWindow: lastFactsQuery.window).0
@@ -168,7 +170,7 @@ extension ScenarioRunner {
         case .deny?:
             throw StepFailure("\(what) — \(response?.by ?? "") did not approve going on")
         case nil:
-            throw StepFailure("\(what) — nobody approved going on within \(options.pauseTimeout), the pause timeout")
+            throw StepFailure("\(what) — nobody approved going on within \(Self.format(options.pauseTimeout)), the pause timeout")
         }
     }
 
@@ -207,9 +209,18 @@ extension ScenarioRunner {
         return response
     }
 
+    /// Where an allowed action leaves the pointer: its (end) point, or where the pointer already is.
+    func expectPointer(after action: Action, _ facts: Facts) {
+        expectedPointer = action.endPoint ?? action.point ?? facts.pointer
+    }
+
     /// What the desktop looks like after foredesk's own doing: the takeover watch compares with it.
+    ///
+    /// The pointer is where foredesk's last action put it, not where it is now: someone may have moved
+    /// it while the step waited for the screen to settle.
     func takeBaseline() {
-        let pointer = try? desktop.pointerPosition()
+        let pointer = expectedPointer ?? (try? desktop.pointerPosition())
+        expectedPointer = nil
         let active = try? desktop.activeWindowID()
         takeover.baseline(pointer: pointer, active: active?.rawValue)
     }

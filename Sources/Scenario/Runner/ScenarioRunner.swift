@@ -35,6 +35,8 @@ public final class ScenarioRunner {
     /// The banner shown on an existing display (DESIGN rule 6); the gate's facts leave it out.
     var banner: WindowID?
     var takeover = TakeoverWatch()
+    /// Where the latest allowed action leaves the pointer, for the next takeover baseline.
+    var expectedPointer: Point?
     /// `ask` rules (or `kind:` action kinds) a person approved for the rest of the run.
     var approvedForRun: Set<String> = []
     var approvalCount = 0
@@ -189,7 +191,9 @@ public final class ScenarioRunner {
         let begun = clock.now
         currentStep = "\(step.location) \(step.kind.rawValue)"
         if let banner { try? desktop.raiseBanner(banner) }
-        defer { takeBaseline() }
+        // After foredesk's own actions the pointer and focus are where it put them; a passive step (a
+        // wait, a sleep) keeps the earlier baseline, so what changes during it is noticed.
+        defer { if Self.actingKinds.contains(step.kind) { takeBaseline() } }
         var event = Event(step: "\(step.location) \(step.kind.rawValue)", action: recorded(step))
         var failure: String?
         do {
@@ -286,6 +290,11 @@ public final class ScenarioRunner {
 
     // MARK: - Helpers
 
+    /// Steps that move the pointer or the focus themselves.
+    static let actingKinds: Set<Step.Kind> = [
+        .launch, .activate, .click, .doubleClick, .rightClick, .middleClick, .move, .drag, .scroll, .type, .key,
+    ]
+
     /// A signal asked the run to stop.
     var isInterrupted: Bool { options.control?.signal != nil }
 
@@ -308,6 +317,15 @@ public final class ScenarioRunner {
     static func displayNumber(_ name: String) -> String {
         let afterColon = name.split(separator: ":").last ?? ""
         return String(afterColon.split(separator: ".").first ?? "")
+    }
+
+    /// `300ms`, `1s`, `5m`, `1h30m`: durations the way scenarios write them.
+    static func format(_ duration: Duration) -> String {
+        let total = milliseconds(duration)
+        if total % 1000 != 0 { return "\(total)ms" }
+        let seconds = total / 1000
+        if seconds % 60 != 0 || seconds == 0 { return "\(seconds)s" }
+        return seconds % 3600 == 0 ? "\(seconds / 3600)h" : "\(seconds / 60)m"
     }
 
     static func milliseconds(_ duration: Duration) -> Int {
