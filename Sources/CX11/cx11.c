@@ -409,3 +409,15 @@ Window cx11_banner_create(Display *dpy, const char *text) {
     XMapRaised(dpy, window);
     return window;
 }
+
+int cx11_screensaver_active(Display *dpy) {
+    int event_base = 0, error_base = 0;
+    if (!XScreenSaverQueryExtension(dpy, &event_base, &error_base)) return -1;
+    XScreenSaverInfo *info = XScreenSaverAllocInfo();
+    if (info == NULL) return -1;
+    int active = -1;
+    if (XScreenSaverQueryInfo(dpy, DefaultRootWindow(dpy), info))
+        active = info->state == ScreenSaverOn || info->state == ScreenSaverCycle;
+    XFree(info);
+    return active;
+}

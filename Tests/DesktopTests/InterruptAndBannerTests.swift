@@ -105,3 +105,16 @@ struct InterruptAndBannerTests {
         #expect(try observer.windows().contains { $0.id == banner } == false)
     }
 }
+
+@Suite(.privateDisplay(), .serialized)
+struct ScreensaverTests {
+    @Test func theScreensaverStateIsRead() throws {
+        let display = try PrivateDisplay.require()
+        let desktop = try Desktop(display: display.name)
+        #expect(try desktop.screensaverActive() == false)
+        try desktop.forceScreensaver(true)
+        #expect(try Desktop(display: display.name).screensaverActive() == true)
+        try desktop.forceScreensaver(false)
+        #expect(try desktop.screensaverActive() == false)
+    }
+}

@@ -38,10 +38,13 @@ extension ScenarioRunner {
         let pointer = try? desktop.pointerPosition()
         let activeFacts = active.map(Self.facts)
         let takenOver = takeover.change(pointer: pointer, active: activeFacts, launched: launchedPIDs)
+        // Rule 3 concerns a desktop someone uses; a private display's screensaver is nobody's.
+        let screensaver = options.display != nil && (try? desktop.screensaverActive()) == true
         let facts = Facts(
             activeWindow: activeFacts, launchedProcesses: launchedPIDs,
             pointer: pointer, windowsAtTargets: windowsAt,
-            targetWindow: targetWindow.map(Self.facts), humanInput: takenOver != nil, actionsSoFar: actionTimes.count,
+            targetWindow: targetWindow.map(Self.facts), screensaverActive: screensaver, humanInput: takenOver != nil,
+            actionsSoFar: actionTimes.count,
             elapsed: now - start, actionsInLastSecond: actionTimes.filter { now - $0 < .seconds(1) }.count,
             approvedForSession: approvedForRun)
         return (facts, active)
