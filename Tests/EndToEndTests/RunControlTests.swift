@@ -50,9 +50,9 @@ struct RunControlTests {
     }
 
     /// Starts foredesk without waiting; its output goes to files in dir.
-    func start(_ arguments: [String], in dir: String) throws -> Process {
+    func start(_ arguments: [String], in dir: String, executable: String? = nil) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: BuiltProducts.path("foredesk"))
+        process.executableURL = URL(fileURLWithPath: executable ?? BuiltProducts.path("foredesk"))
         process.arguments = arguments
         _ = FileManager.default.createFile(atPath: dir + "/stdout", contents: nil)
         _ = FileManager.default.createFile(atPath: dir + "/stderr", contents: nil)
@@ -225,9 +225,10 @@ struct RunControlTests {
                 sys.stderr.buffer.write(data)
                 sys.stderr.flush()
                 seen += data
-                while b"approve?" in seen and answers:
-                    seen = seen.split(b"approve?", 1)[1]
-                    os.write(master, (answers.pop(0) + "\n").encode())
+                for prompt in (b"approve?", b"go on?"):
+                    while prompt in seen and answers:
+                        seen = seen.split(prompt, 1)[1]
+                        os.write(master, (answers.pop(0) + "\n").encode())
             elif child.poll() is not None:
                 break
         else:
@@ -279,6 +280,41 @@ struct RunControlTests {
             #expect((clicks.first?["decision"] as? [String: Any])?["verdict"] as? String == "allow")
             let denied = clicks.last?["error"] as? String
             #expect(denied?.contains("terminal said no") == true, "\(denied ?? "no error")")
+        }
+    }
+
+    @Test(.enabled(if: pythonAvailable, "python3 is missing: it provides the pseudo-terminal for this test"))
+    func aTakeoverApprovedOnTheTerminalLetsTheRunGoOn() throws {
+        let display = try PrivateDisplay.require()
+        try withTemporaryDirectory { dir in
+            let arguments = try prepare(
+                """
+                  - launch: fixture
+                  - activate: fixture
+                  - click: [80, 40]
+                  - expect_file: { path: "${workspace}/go", timeout: 60s }
+                  - click: [80, 40]
+                """, in: dir)
+            try Self.terminalDriver.write(toFile: dir + "/answer_on_terminal.py", atomically: true, encoding: .utf8)
+            let process = try start(
+                ["python3", dir + "/answer_on_terminal.py", "y", BuiltProducts.path("foredesk")] + arguments
+                    + ["--display", display.name], in: dir, executable: "/usr/bin/env")
+            try waitUntil("the first click", process, in: dir) {
+                fixtureEvents(dir).contains { $0.event == "button_release" && $0.target == "ok" }
+            }
+            try Desktop(display: display.name).move(to: Point(x: 900, y: 700))
+            _ = FileManager.default.createFile(atPath: dir + "/ws/go", contents: Data())
+            process.waitUntilExit()
+            let terminal = text(dir + "/stderr")
+            #expect(process.terminationStatus == 0, "terminal: \(terminal)")
+            #expect(terminal.contains("foredesk paused the run"))
+            #expect(terminal.contains("user took over"))
+            #expect(fixtureEvents(dir).filter { $0.event == "button_release" && $0.target == "ok" }.count == 2)
+            let recorded = try events(text(dir + "/stdout").trimmingCharacters(in: .whitespacesAndNewlines))
+            #expect(recorded.contains { kind($0) == "pause" })
+            let approval = try #require(recorded.first { kind($0) == "approval" }?["action"] as? [String: Any])
+            #expect(approval["about"] as? String == "resume")
+            #expect(approval["answer"] as? String == "approve" && approval["by"] as? String == "terminal")
         }
     }
 
