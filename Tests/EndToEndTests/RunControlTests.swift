@@ -160,6 +160,28 @@ struct RunControlTests {
         }
     }
 
+    @Test func aStepThatDoesNotStopIsEndedFromTheSignalThread() throws {
+        try withTemporaryDirectory { dir in
+            // A sandboxed command is waited for without looking at signals: the run cannot stop by itself.
+            let arguments = try prepare(
+                """
+                  - launch: fixture
+                  - run: { command: [sleep, "120"], timeout: 5m }
+                """, in: dir)
+            let process = try start(arguments, in: dir)
+            try waitUntil("the command started", process, in: dir) { text(dir + "/stderr").contains("launch: ok") }
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 143, "stderr: \(text(dir + "/stderr"))")
+            let session = text(dir + "/stdout").trimmingCharacters(in: .whitespacesAndNewlines)
+            let last = try #require(try events(session).last)
+            #expect(kind(last) == "interrupted")
+            #expect((last["error"] as? String ?? "").contains("did not stop in time"))
+            #expect(text(session + "/session.json").contains("\"aborted\""))
+            #expect(FileManager.default.fileExists(atPath: session + "/report.html"))
+        }
+    }
+
     @Test func anotherClientMovingThePointerPausesTheRunWhichFailsWhenNobodyApproves() throws {
         let display = try PrivateDisplay.require()
         try withTemporaryDirectory { dir in
