@@ -31,7 +31,7 @@ let package = Package(
             linkerSettings: [
                 .linkedLibrary("X11"), .linkedLibrary("Xext"), .linkedLibrary("Xtst"),
                 .linkedLibrary("Xfixes"), .linkedLibrary("Xdamage"), .linkedLibrary("Xrandr"),
-                .linkedLibrary("XRes"), .linkedLibrary("Xi"), .linkedLibrary("xkbcommon"),
+                .linkedLibrary("XRes"), .linkedLibrary("Xi"), .linkedLibrary("xkbcommon"), .linkedLibrary("Xss"),
             ]
         ),
         .target(name: "CPNG", linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z"), .linkedLibrary("pthread")]),

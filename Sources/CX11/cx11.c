@@ -1,5 +1,7 @@
 #include "cx11.h"
 
+#include <X11/extensions/shape.h>
+
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,4 +348,76 @@ int cx11_drain_damage(Display *dpy, int damage_event_base, Damage damage, int *b
         box[0] = x0; box[1] = y0; box[2] = x1 - x0; box[3] = y1 - y0;
     }
     return seen;
+}
+
+// A 5x7 pixel font for the banner's capitals: one row a byte, bit 4 the leftmost pixel.
+static const unsigned char banner_glyphs[26][7] = {
+    {14, 17, 17, 31, 17, 17, 17}, {30, 17, 17, 30, 17, 17, 30}, {14, 17, 16, 16, 16, 17, 14}, /* A B C */
+    {30, 17, 17, 17, 17, 17, 30}, {31, 16, 16, 30, 16, 16, 31}, {31, 16, 16, 30, 16, 16, 16}, /* D E F */
+    {14, 17, 16, 23, 17, 17, 15}, {17, 17, 17, 31, 17, 17, 17}, {14, 4, 4, 4, 4, 4, 14},      /* G H I */
+    {7, 2, 2, 2, 2, 18, 12},      {17, 18, 20, 24, 20, 18, 17}, {16, 16, 16, 16, 16, 16, 31}, /* J K L */
+    {17, 27, 21, 21, 17, 17, 17}, {17, 25, 21, 19, 17, 17, 17}, {14, 17, 17, 17, 17, 17, 14}, /* M N O */
+    {30, 17, 17, 30, 16, 16, 16}, {14, 17, 17, 17, 21, 18, 13}, {30, 17, 17, 30, 20, 18, 17}, /* P Q R */
+    {15, 16, 16, 14, 1, 1, 30},   {31, 4, 4, 4, 4, 4, 4},       {17, 17, 17, 17, 17, 17, 14}, /* S T U */
+    {17, 17, 17, 17, 17, 10, 4},  {17, 17, 17, 21, 21, 21, 10}, {17, 17, 10, 4, 10, 17, 17},  /* V W X */
+    {17, 17, 10, 4, 4, 4, 4},     {31, 1, 2, 4, 8, 16, 31},                                   /* Y Z */
+};
+
+Window cx11_banner_create(Display *dpy, const char *text) {
+    enum { scale = 2, advance = 6 * scale, padding = 8, height = 7 * scale + 2 * padding };
+    const unsigned long red = 0xB71C1C, white = 0xFFFFFF;
+    int screen = DefaultScreen(dpy);
+    int length = (int)strlen(text);
+    int width = length * advance + 2 * padding;
+    int x = DisplayWidth(dpy, screen) - width;
+    if (x < 0) x = 0;
+    XSetWindowAttributes attributes;
+    attributes.override_redirect = True;
+    attributes.background_pixel = red;
+    attributes.border_pixel = 0;
+    Window window = XCreateWindow(dpy, RootWindow(dpy, screen), x, 0, (unsigned)width, height, 0, CopyFromParent,
+                                  InputOutput, CopyFromParent, CWOverrideRedirect | CWBackPixel | CWBorderPixel,
+                                  &attributes);
+    if (window == 0) return 0;
+    // The text lives in the background pixmap, which the server repaints by itself on every expose:
+    // nobody has to read events for the banner to stay readable.
+    Pixmap pixmap = XCreatePixmap(dpy, window, (unsigned)width, height, (unsigned)DefaultDepth(dpy, screen));
+    GC gc = XCreateGC(dpy, pixmap, 0, NULL);
+    XSetForeground(dpy, gc, red);
+    XFillRectangle(dpy, pixmap, gc, 0, 0, (unsigned)width, height);
+    XSetForeground(dpy, gc, white);
+    for (int i = 0; i < length; i++) {
+        int c = text[i];
+        if (c >= 'a' && c <= 'z') c -= 'a' - 'A';
+        if (c < 'A' || c > 'Z') continue;
+        for (int row = 0; row < 7; row++)
+            for (int column = 0; column < 5; column++)
+                if (banner_glyphs[c - 'A'][row] & (16 >> column))
+                    XFillRectangle(dpy, pixmap, gc, padding + i * advance + column * scale, padding + row * scale,
+                                   scale, scale);
+    }
+    XSetWindowBackgroundPixmap(dpy, window, pixmap);
+    XFreePixmap(dpy, pixmap);
+    XFreeGC(dpy, gc);
+    // An empty input region: pointer events fall through to the window below, as if the banner were not there.
+    XserverRegion empty = XFixesCreateRegion(dpy, NULL, 0);
+    XFixesSetWindowShapeRegion(dpy, window, ShapeInput, 0, 0, empty);
+    XFixesDestroyRegion(dpy, empty);
+    XStoreName(dpy, window, "foredesk banner");
+    XClassHint hint = {.res_name = "foredesk-banner", .res_class = "Foredesk"};
+    XSetClassHint(dpy, window, &hint);
+    XMapRaised(dpy, window);
+    return window;
+}
+
+int cx11_screensaver_active(Display *dpy) {
+    int event_base = 0, error_base = 0;
+    if (!XScreenSaverQueryExtension(dpy, &event_base, &error_base)) return -1;
+    XScreenSaverInfo *info = XScreenSaverAllocInfo();
+    if (info == NULL) return -1;
+    int active = -1;
+    if (XScreenSaverQueryInfo(dpy, DefaultRootWindow(dpy), info))
+        active = info->state == ScreenSaverOn || info->state == ScreenSaverCycle;
+    XFree(info);
+    return active;
 }

@@ -8,6 +8,8 @@ import Synchronization
 /// Xlib connection, so a `Desktop` can be shared between threads and tasks.
 public final class Desktop: Sendable {
     private let connection: Mutex<X11Connection>
+    /// What the connection holds, readable while another thread is inside a call.
+    let ledger: InputLedger
     /// The display name in use (":99").
     public let displayName: String
     /// The size of the default screen in pixels.
@@ -26,6 +28,7 @@ public final class Desktop: Sendable {
         }
         self.displayName = connection.name
         self.screenSize = connection.screenSize
+        self.ledger = connection.ledger
         self.connection = Mutex(connection)
     }
 
@@ -45,6 +48,14 @@ public final class Desktop: Sendable {
             try connection.checkAlive()
             return try body(connection)
         }
+    }
+
+    /// Runs body with the connection if no other thread holds it now; nil when it is busy.
+    func withConnectionIfAvailable(_ body: (X11Connection) -> Void) -> Bool {
+        connection.withLockIfAvailable { connection in
+            body(connection)
+            return true
+        } ?? false
     }
 
     /// Releases every key and button foredesk still holds and gives back spare keycodes it bound.

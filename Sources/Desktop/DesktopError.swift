@@ -30,6 +30,8 @@ public enum DesktopError: Error, Sendable, Equatable, CustomStringConvertible {
     case server(String)
     /// An image operation failed.
     case imaging(ImagingError)
+    /// Input was stopped by `Desktop.interruptInput()` (SIGINT, SIGTERM) while an action was under way.
+    case interrupted(String)
 
     public var description: String {
         switch self {
@@ -65,6 +67,8 @@ public enum DesktopError: Error, Sendable, Equatable, CustomStringConvertible {
             message
         case let .imaging(error):
             error.description
+        case let .interrupted(what):
+            "\(what) was interrupted: foredesk stopped its input and released every key and button"
         }
     }
 }

@@ -67,10 +67,13 @@ extension ScenarioParser {
             let start = try pointerTarget(fields)
             let end = try oneOf(["to", "to_screen", "by"], in: fields)
             let point = try point(end.value, key: end.key)
+            let duration = try fields.entries["duration"].map { entry throws(ScenarioError) in
+                try self.duration(entry.value, key: entry.key)
+            } ?? .zero
             switch end.name {
-            case "to": return .drag(from: start, to: .window(point))
-            case "to_screen": return .drag(from: start, to: .screen(point))
-            default: return .drag(from: start, to: .offset(dx: point.x, dy: point.y))
+            case "to": return .drag(from: start, to: .window(point), duration: duration)
+            case "to_screen": return .drag(from: start, to: .screen(point), duration: duration)
+            default: return .drag(from: start, to: .offset(dx: point.x, dy: point.y), duration: duration)
             }
         case .scroll:
             let direction = try required("direction", in: fields)

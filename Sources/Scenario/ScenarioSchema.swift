@@ -19,7 +19,7 @@ public enum ScenarioSchema {
         case .waitWindow, .expectWindow: ["title", "class", "timeout"]
         case .activate: ["app", "title", "class", "timeout"]
         case .click, .doubleClick, .rightClick, .middleClick, .move: pointerTarget
-        case .drag: pointerTarget + ["to", "to_screen", "by"]
+        case .drag: pointerTarget + ["to", "to_screen", "by", "duration"]
         case .scroll: pointerTarget + ["direction", "clicks"]
         case .type: ["text", "secret"]
         case .key: ["combo", "repeat"]

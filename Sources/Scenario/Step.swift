@@ -39,7 +39,7 @@ public struct Step: Sendable, Equatable {
         /// Move the pointer without pressing anything.
         case move(PointerTarget)
         /// Press the left button at from, move to `to`, release.
-        case drag(from: PointerTarget, to: DragEnd)
+        case drag(from: PointerTarget, to: DragEnd, duration: Duration = .zero)
         /// Turn the wheel clicks notches at a target.
         case scroll(PointerTarget, direction: ScrollDirection, clicks: Int)
         /// Type text; a secret text never reaches a log or a report.

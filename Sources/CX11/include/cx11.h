@@ -16,6 +16,7 @@
 #include <X11/extensions/Xrandr.h>
 #include <X11/extensions/XRes.h>
 #include <X11/extensions/XInput2.h>
+#include <X11/extensions/scrnsaver.h>
 #include <X11/extensions/security.h>
 #include <xkbcommon/xkbcommon.h>
 #include <stdint.h>
@@ -117,5 +118,15 @@ int cx11_damage_event_base(Display *_Nonnull dpy);
 /// Reads every pending event; returns how many were damage notifies and unions their areas into *box
 /// (x, y, width, height; left untouched when none).
 int cx11_drain_damage(Display *_Nonnull dpy, int damage_event_base, Damage damage, int *_Nonnull box);
+
+/// The screen saver's state from the MIT-SCREEN-SAVER extension (libXss): 1 when it is on (blanked or
+/// cycling), 0 when off or disabled, -1 when the server lacks the extension.
+int cx11_screensaver_active(Display *_Nonnull dpy);
+
+/// Creates, maps and raises a banner: an override-redirect window (the window manager never manages or
+/// focuses it) at the top-right corner of the screen showing text (A-Z and spaces, drawn with a built-in
+/// pixel font, so no X font is needed) on red, whose input region is empty so clicks pass through to
+/// the window below. The window goes away with the connection that made it. Returns 0 on failure.
+Window cx11_banner_create(Display *_Nonnull dpy, const char *_Nonnull text);
 
 #endif

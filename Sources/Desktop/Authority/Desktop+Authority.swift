@@ -17,9 +17,24 @@ extension Desktop {
     public func grantUntrustedAccess(authorityFile path: String, idleTimeout: Duration? = .seconds(60))
         throws(DesktopError) -> XAuthorityGrant
     {
+        try grantAccess(trusted: false, authorityFile: path, idleTimeout: idleTimeout)
+    }
+
+    /// Like `grantUntrustedAccess(authorityFile:idleTimeout:)`, but the cookie is trusted: a client using
+    /// it has the rights of the display's normal cookie (it can see every window and use every extension),
+    /// yet the grant can still be revoked on its own at the end of a run.
+    public func grantTrustedAccess(authorityFile path: String, idleTimeout: Duration? = .seconds(60))
+        throws(DesktopError) -> XAuthorityGrant
+    {
+        try grantAccess(trusted: true, authorityFile: path, idleTimeout: idleTimeout)
+    }
+
+    private func grantAccess(trusted: Bool, authorityFile path: String, idleTimeout: Duration?)
+        throws(DesktopError) -> XAuthorityGrant
+    {
         let seconds = Self.wholeSeconds(idleTimeout)
         return try withConnection { (connection) throws(DesktopError) -> XAuthorityGrant in
-            let (id, cookie) = try connection.generateAuthorization(trusted: false, timeoutSeconds: seconds)
+            let (id, cookie) = try connection.generateAuthorization(trusted: trusted, timeoutSeconds: seconds)
             do throws(DesktopError) {
                 try XAuthorityEntry.write([.forDisplay(named: connection.name, cookie: cookie)], to: path)
             } catch {

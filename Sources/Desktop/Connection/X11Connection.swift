@@ -23,6 +23,8 @@ final class X11Connection {
     var sharedMemoryFailed = false
     /// Keyboard state: spare keycodes bound to keysyms for typing, and keys/buttons held down.
     var keyboard = KeyboardState()
+    /// A copy of what is held, for an interrupt that cannot wait for this connection's lock.
+    let ledger = InputLedger()
 
     /// Opens name, or DISPLAY when name is nil.
     init(name requested: String?) throws(DesktopError) {

@@ -1,5 +1,6 @@
 public import Imaging
 internal import CX11
+import Processes
 
 extension Desktop {
     /// Moves the pointer to point in screen coordinates. The corresponding X call is `XTestFakeMotionEvent`.
@@ -39,22 +40,49 @@ extension Desktop {
     }
 
     /// Presses button at start, moves in steps to end and releases there, as a hand would.
-    public func drag(from start: Point, to end: Point, button: MouseButton = .left, steps: Int = 10)
-        throws(DesktopError)
-    {
+    ///
+    /// With a duration the moves are spread over that time (a step about every 16 ms), and the
+    /// connection is free between them, so `interruptInput(patience:)` can release the button mid-drag.
+    /// - Throws: `.interrupted` when input was interrupted during a slow drag.
+    public func drag(
+        from start: Point, to end: Point, button: MouseButton = .left, steps: Int = 10, duration: Duration = .zero
+    ) throws(DesktopError) {
+        let frames = duration / .milliseconds(16)
+        let n = max(steps, duration > .zero ? min(Int(frames), 2000) : 1, 1)
+        func position(_ i: Int) -> Point {
+            Point(x: start.x + (end.x - start.x) * i / n, y: start.y + (end.y - start.y) * i / n)
+        }
+        guard duration > .zero else {
+            try withConnection { (connection) throws(DesktopError) in
+                try connection.checkOnScreen(start)
+                try connection.checkOnScreen(end)
+                try connection.trapped("drag") {
+                    connection.fakeMotion(start)
+                    connection.fakeButton(button.number, down: true)
+                    for i in 1...n { connection.fakeMotion(position(i)) }
+                    connection.fakeButton(button.number, down: false)
+                }
+            }
+            return
+        }
         try withConnection { (connection) throws(DesktopError) in
             try connection.checkOnScreen(start)
             try connection.checkOnScreen(end)
             try connection.trapped("drag") {
                 connection.fakeMotion(start)
                 connection.fakeButton(button.number, down: true)
-                let n = max(steps, 1)
-                for i in 1...n {
-                    connection.fakeMotion(
-                        Point(x: start.x + (end.x - start.x) * i / n, y: start.y + (end.y - start.y) * i / n))
-                }
-                connection.fakeButton(button.number, down: false)
             }
+        }
+        let pause = duration / n
+        for i in 1...n {
+            blockingSleep(pause)
+            if ledger.isStopped { throw .interrupted("the drag from \(start) to \(end)") }
+            try withConnection { (connection) throws(DesktopError) in
+                try connection.trapped("drag") { connection.fakeMotion(position(i)) }
+            }
+        }
+        try withConnection { (connection) throws(DesktopError) in
+            try connection.trapped("drag") { connection.fakeButton(button.number, down: false) }
         }
     }
 
@@ -91,6 +119,7 @@ extension X11Connection {
     }
 
     func fakeMotion(_ point: Point) {
+        guard !ledger.isStopped else { return }
         XTestFakeMotionEvent(handle, -1, Int32(point.x), Int32(point.y), 0)
     }
 

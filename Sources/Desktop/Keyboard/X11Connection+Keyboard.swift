@@ -70,6 +70,7 @@ extension X11Connection {
             assignments.append((free[index], keysym))
             keyboard.bound[keysym] = free[index]
         }
+        ledger.update(boundKeycodes: Array(keyboard.bound.values))
         try changeMapping(assignments)
     }
 
@@ -81,6 +82,7 @@ extension X11Connection {
         keyboard.bound = [:]
         keyboard.lastUse = [:]
         try? changeMapping(codes.map { ($0, 0) })
+        ledger.update(boundKeycodes: [])
     }
 
     /// Sleeps until every keycode in codes was last pressed at least `rebindGrace` ago.
@@ -100,8 +102,9 @@ extension X11Connection {
         if rc != 0 { throw .protocolError(request: "XkbSetMap", message: "the server did not accept the key bindings") }
     }
 
-    /// Sends one key event for keycode (no sync: the caller syncs once per action).
+    /// Sends one key event for keycode (no sync: the caller syncs once per action); nothing once interrupted.
     func fakeKey(_ code: UInt8, down: Bool) {
+        guard !ledger.isStopped else { return }
         XTestFakeKeyEvent(handle, UInt32(code), down ? 1 : 0, 0)
         if keyboard.bound.values.contains(code) { keyboard.lastUse[code] = .now }
         if down {
@@ -109,16 +112,19 @@ extension X11Connection {
         } else if let index = keyboard.heldKeys.lastIndex(of: code) {
             keyboard.heldKeys.remove(at: index)
         }
+        ledger.update(keys: keyboard.heldKeys, buttons: keyboard.heldButtons)
     }
 
-    /// Sends one button event (no sync).
+    /// Sends one button event (no sync); nothing once interrupted.
     func fakeButton(_ button: UInt32, down: Bool) {
+        guard !ledger.isStopped else { return }
         XTestFakeButtonEvent(handle, button, down ? 1 : 0, 0)
         if down {
             keyboard.heldButtons.append(button)
         } else if let index = keyboard.heldButtons.lastIndex(of: button) {
             keyboard.heldButtons.remove(at: index)
         }
+        ledger.update(keys: keyboard.heldKeys, buttons: keyboard.heldButtons)
     }
 
     /// Releases what is still held, newest first, so no key or button stays stuck after foredesk stops.
@@ -128,6 +134,7 @@ extension X11Connection {
         for button in keyboard.heldButtons.reversed() { XTestFakeButtonEvent(handle, button, 0, 0) }
         keyboard.heldKeys = []
         keyboard.heldButtons = []
+        ledger.update(keys: [], buttons: [])
         XSync(handle, 0)
     }
 }

@@ -14,6 +14,12 @@ public struct RunOptions: Sendable {
     public var updateGolden: Bool
     /// Called with one line per step as the run goes (never with typed text).
     public var progress: (@Sendable (String) -> Void)?
+    /// Where `ask` decisions and pauses go; nil asks nobody, so they are denied (set it after init).
+    public var approvals: (any ApprovalBroker)? = nil
+    /// How long a paused run (someone else used the desktop) waits for approval before it fails (`--pause-timeout`).
+    public var pauseTimeout: Duration = .seconds(300)
+    /// Lets another thread (a signal) stop the run; nil when nothing will.
+    public var control: RunControl? = nil
 
     public init(
         out: String, workspace: String, display: String? = nil, policyFile: String? = nil,
@@ -37,11 +43,14 @@ public struct RunResult: Sendable, Equatable {
     public var passed: Bool
     /// The first failure, with the step's `file:line:column`; nil when the run passed.
     public var failure: String?
+    /// The signal that interrupted the run, when one did.
+    public var interruptedBy: Int32? = nil
 
-    public init(sessionPath: String, passed: Bool, failure: String?) {
+    public init(sessionPath: String, passed: Bool, failure: String?, interruptedBy: Int32? = nil) {
         self.sessionPath = sessionPath
         self.passed = passed
         self.failure = failure
+        self.interruptedBy = interruptedBy
     }
 }
 

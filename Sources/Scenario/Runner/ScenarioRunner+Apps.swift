@@ -19,10 +19,6 @@ extension ScenarioRunner {
         }
         let (facts, _) = try facts()
         try check(Action.launch(app: name, command: argv.joined(separator: " ")), facts, &event)
-        guard policy.sandbox.display == .untrusted else {
-            throw StepFailure(
-                "the policy's sandbox.display is trusted, which this runner does not support yet (it grants untrusted cookies only)")
-        }
         var confinement = policy.sandbox.confinement(
             for: SandboxPolicy.Paths(workspace: options.workspace, out: session.path, tmp: runTemp),
             isDirectory: FileKind.isDirectory)
@@ -32,8 +28,16 @@ extension ScenarioRunner {
         let cookieFolder = root + "/.foredesk-\(getpid())-\(name)"
         try FileManager.default.createDirectory(atPath: cookieFolder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: cookieFolder) }
-        let grant = try desktop.grantUntrustedAccess(authorityFile: cookieFolder + "/xauthority", idleTimeout: nil)
+        // A trusted app gets a cookie with the display's normal rights; an untrusted one (the default)
+        // may show windows but neither read other clients' pixels nor inject input.
+        let trusted = policy.sandbox.display == .trusted
+        let file = cookieFolder + "/xauthority"
+        let grant =
+            trusted
+            ? try desktop.grantTrustedAccess(authorityFile: file, idleTimeout: nil)
+            : try desktop.grantUntrustedAccess(authorityFile: file, idleTimeout: nil)
         grants.append(grant)
+        event.action.parameters.append(.init("x11", .string(trusted ? "trusted" : "untrusted")))
         let output = session.outputFiles(name: name)
         event.output = output
         let process: SandboxedProcess
@@ -48,6 +52,7 @@ extension ScenarioRunner {
             throw StepFailure("cannot start \(name) in its sandbox: \(error)")
         }
         launched.append((name, process))
+        options.control?.register(process: process)
         if let match = app.window {
             let window = try waitForWindow(match, timeout: timeout, ownedBy: name)
             event.foreground = WindowRecord(Self.facts(window))
@@ -72,6 +77,7 @@ extension ScenarioRunner {
             if clock.now >= deadline {
                 throw StepFailure("\(verb) a window \(Self.describe(match)) for \(timeout); none appeared")
             }
+            if isInterrupted { throw StepFailure("interrupted") }
             blockingSleep(.milliseconds(20))
         }
     }

@@ -9,6 +9,7 @@ import Session
 // The gate: the desktop facts an action is judged on, and what a decision does to the step.
 extension ScenarioRunner {
     func facts(targets: [Point] = [], targetWindow: WindowInfo? = nil) throws -> (Facts, WindowInfo?) {
+        lastFactsQuery = (targets, targetWindow)
         let active = try desktop.activeWindowID().flatMap { try? desktop.window($0) }
         var launchedPIDs: [Int32: String] = [:]
         for (app, process) in launched {
@@ -18,7 +19,8 @@ extension ScenarioRunner {
         var windowsAt: [Point: WindowFacts] = [:]
         var owners = [active, targetWindow].compactMap { $0?.pid }
         if !targets.isEmpty {
-            let stack = try desktop.windows()
+            // The banner lets pointer input through (an empty input region), so it covers nothing.
+            let stack = try desktop.windows().filter { $0.id != banner }
             for point in targets {
                 if let top = stack.last(where: { $0.isViewable && $0.frame.contains(point) }) {
                     windowsAt[point] = Self.facts(top)
@@ -33,11 +35,18 @@ extension ScenarioRunner {
             if let app = launchedAncestor(of: pid) { launchedPIDs[pid] = app }
         }
         let now = clock.now
+        let pointer = try? desktop.pointerPosition()
+        let activeFacts = active.map(Self.facts)
+        let takenOver = takeover.change(pointer: pointer, active: activeFacts, launched: launchedPIDs)
+        // Rule 3 concerns a desktop someone uses; a private display's screensaver is nobody's.
+        let screensaver = options.display != nil && (try? desktop.screensaverActive()) == true
         let facts = Facts(
-            activeWindow: active.map(Self.facts), launchedProcesses: launchedPIDs,
-            pointer: try? desktop.pointerPosition(), windowsAtTargets: windowsAt,
-            targetWindow: targetWindow.map(Self.facts), actionsSoFar: actionTimes.count, elapsed: now - start,
-            actionsInLastSecond: actionTimes.filter { now - $0 < .seconds(1) }.count)
+            activeWindow: activeFacts, launchedProcesses: launchedPIDs,
+            pointer: pointer, windowsAtTargets: windowsAt,
+            targetWindow: targetWindow.map(Self.facts), screensaverActive: screensaver, humanInput: takenOver != nil,
+            actionsSoFar: actionTimes.count,
+            elapsed: now - start, actionsInLastSecond: actionTimes.filter { now - $0 < .seconds(1) }.count,
+            approvedForSession: approvedForRun)
         return (facts, active)
     }
 
@@ -64,25 +73,158 @@ extension ScenarioRunner {
     }
 
     /// Puts action to the gate and records the decision; throws unless it is allowed.
+    ///
+    /// `ask` goes to the approval broker; `pause` waits (for approval, or for the screen to come back)
+    /// and then asks the gate again with fresh facts.
     func check(_ action: Action, _ facts: Facts, _ event: inout Event) throws {
-        let decision = gate.decide(action, facts: facts)
-        if event.action.parameters.isEmpty { event.action = RecordedAction(action) }
-        event.decision = DecisionRecord(decision)
-        if let window = facts.activeWindow { event.foreground = WindowRecord(window) }
-        event.pointer = facts.pointer
-        switch decision {
-        case .allow:
-            actionTimes.append(clock.now)
-        case let .deny(reason):
-            throw StepFailure("denied by the policy (\(reason.rule.rawValue)): \(reason.message)")
-        case let .ask(reason):
-            throw StepFailure(
-                "denied (\(reason.rule.rawValue)): \(reason.message) — and this runner has no approval broker yet, "
-                    + "so what needs approval is denied")
-        case let .pause(reason):
-            throw StepFailure(
-                "the gate paused the run (\(reason.rule.rawValue)): \(reason.message) — this runner cannot pause yet, "
-                    + "so the step fails")
+        var facts = facts
+        while true {
+            let decision = gate.decide(action, facts: facts)
+            if event.action.parameters.isEmpty { event.action = RecordedAction(action) }
+            event.decision = DecisionRecord(decision)
+            if let window = facts.activeWindow { event.foreground = WindowRecord(window) }
+            event.pointer = facts.pointer
+            switch decision {
+            case .allow:
+                actionTimes.append(clock.now)
+                expectPointer(after: action, facts)
+                return
+            case let .deny(reason):
+                throw StepFailure("denied by the policy (\(reason.rule.rawValue)): \(reason.message)")
+            case let .ask(reason):
+                try approve(action, reason, window: facts.activeWindow ?? facts.targetWindow, &event)
+                actionTimes.append(clock.now)
+                expectPointer(after: action, facts)
+                return
+            case let .pause(reason):
+                try pause(reason, facts: facts)
+                facts = try self.facts(targets: lastFactsQuery.targets, targetWindow: lastFactsQuery.window).0
+            }
         }
+    }
+
+    /// Asks the approval broker about an action the gate asked about; throws unless approved.
+    func approve(_ action: Action, _ reason: Reason, window: WindowFacts?, _ event: inout Event) throws {
+        let key = reason.policyRule ?? "kind:" + action.kind.rawValue
+        if approvedForRun.contains(key) {
+            event.decision = DecisionRecord(
+                verdict: "allow", rule: "approval.always",
+                message: "\(action) allowed: approved for the rest of the run earlier", policyRule: reason.policyRule)
+            return
+        }
+        let request = nextRequest(.action, RecordedAction(action).description, window, reason)
+        let response = ask(request, deadline: clock.now + options.pauseTimeout)
+        switch response?.answer {
+        case .approve?, .always?:
+            if response?.answer == .always { approvedForRun.insert(key) }
+            event.decision = DecisionRecord(
+                verdict: "allow", rule: "approval.approved",
+                message: "\(action) approved by \(response?.by ?? "")", policyRule: reason.policyRule)
+        case .deny?:
+            throw StepFailure("denied (\(reason.rule.rawValue)): \(reason.message) — \(response?.by ?? "") said no")
+        case nil:
+            throw StepFailure(
+                "denied (\(reason.rule.rawValue)): \(reason.message) — nobody could be asked (foredesk is not on a "
+                    + "terminal, or nobody answered within \(Self.format(options.pauseTimeout))), so what needs approval is denied")
+        }
+    }
+
+    /// Waits out a pause: until a person approves going on (someone else used the desktop) or the screen
+    /// is back (locked, screensaver); throws after `pauseTimeout`, on a "no", or when interrupted.
+    func pause(_ reason: Reason, facts: Facts) throws {
+        let deadline = clock.now + options.pauseTimeout
+        let human = reason.rule == .pauseHumanInput
+        let what =
+            human
+            ? "user took over: "
+                + (takeover.change(
+                    pointer: facts.pointer, active: facts.activeWindow, launched: facts.launchedProcesses)
+                    ?? reason.message)
+            : reason.message
+        _ = try? session.record(
+            Event(
+                step: currentStep, action: RecordedAction(kind: "pause"),
+                decision: DecisionRecord(Decision.pause(reason)), foreground: facts.activeWindow.map(WindowRecord.init),
+                pointer: facts.pointer, error: what))
+        options.progress?("\(currentStep ?? "run"): paused: \(what)")
+        guard human else {
+            // Rule 3: nobody approves a locked screen away; wait until the gate stops pausing.
+            while true {
+                if isInterrupted { throw StepFailure("interrupted while paused: \(what)") }
+                if clock.now >= deadline {
+                    throw StepFailure("\(what) — still so after \(Self.format(options.pauseTimeout)), the pause timeout")
+                }
+                blockingSleep(.milliseconds(250))
+                let fresh = try self.facts(targets: lastFactsQuery.targets, targetWindow: lastFactsQuery.window).0
+                if !fresh.screenLocked && !fresh.screensaverActive { return }
+            }
+        }
+        let request = nextRequest(.resume, "resume the run", facts.activeWindow, Reason(reason.rule, what))
+        let response = ask(request, deadline: deadline)
+        if response == nil {
+            // Nobody to ask (no terminal) or nobody answered: the pause runs out its time.
+            while clock.now < deadline && !isInterrupted { blockingSleep(.milliseconds(50)) }
+        }
+        if isInterrupted { throw StepFailure("interrupted while paused: \(what)") }
+        switch response?.answer {
+        case .approve?, .always?:
+            if response?.answer == .always { takeover.ignored = true }
+            takeBaseline()
+        case .deny?:
+            throw StepFailure("\(what) — \(response?.by ?? "") did not approve going on")
+        case nil:
+            throw StepFailure("\(what) — nobody approved going on within \(Self.format(options.pauseTimeout)), the pause timeout")
+        }
+    }
+
+    func nextRequest(
+        _ kind: ApprovalRequest.Kind, _ action: String, _ window: WindowFacts?, _ reason: Reason
+    ) -> ApprovalRequest {
+        approvalCount += 1
+        return ApprovalRequest(
+            id: approvalCount, kind: kind, step: currentStep, action: action, window: window.map { "\($0)" },
+            reason: reason.message, rule: reason.rule.rawValue)
+    }
+
+    /// Puts request to the broker until deadline and records the answer (or that there was none).
+    func ask(_ request: ApprovalRequest, deadline: ContinuousClock.Instant) -> ApprovalResponse? {
+        let control = options.control
+        let limit = Date(timeIntervalSinceNow: Double(Self.milliseconds(deadline - clock.now)) / 1000)
+        let cancelled: @Sendable () -> Bool = { control?.signal != nil || Date() >= limit }
+        let response = options.approvals?.ask(request, cancelled: cancelled)
+        options.approvals?.settled(request, by: response)
+        let answer = response?.answer.rawValue ?? "none"
+        var parameters: [JSONValue.Member] = [
+            .init("request", .int(request.id)), .init("about", .string(request.kind.rawValue)),
+            .init("asked", .string(request.action)), .init("answer", .string(answer)),
+            .init("by", .string(response?.by ?? "nobody")),
+        ]
+        if let response { parameters.append(.init("answered_at", .string(response.time.iso8601))) }
+        let allowed = response?.answer == .approve || response?.answer == .always
+        _ = try? session.record(
+            Event(
+                time: response?.time ?? .now, step: currentStep,
+                action: RecordedAction(kind: "approval", parameters: parameters),
+                decision: DecisionRecord(
+                    verdict: allowed ? "allow" : "deny", rule: "approval." + answer,
+                    message: response.map { "\($0.by) answered \($0.answer.rawValue): \(request.reason)" }
+                        ?? "nobody answered (no terminal, or not in time): \(request.reason)")))
+        return response
+    }
+
+    /// Where an allowed action leaves the pointer: its (end) point, or where the pointer already is.
+    func expectPointer(after action: Action, _ facts: Facts) {
+        expectedPointer = action.endPoint ?? action.point ?? facts.pointer
+    }
+
+    /// What the desktop looks like after foredesk's own doing: the takeover watch compares with it.
+    ///
+    /// The pointer is where foredesk's last action put it, not where it is now: someone may have moved
+    /// it while the step waited for the screen to settle.
+    func takeBaseline() {
+        let pointer = expectedPointer ?? (try? desktop.pointerPosition())
+        expectedPointer = nil
+        let active = try? desktop.activeWindowID()
+        takeover.baseline(pointer: pointer, active: active?.rawValue)
     }
 }

@@ -42,7 +42,7 @@ extension ScenarioRunner {
         }
     }
 
-    func drag(_ from: PointerTarget, _ to: DragEnd, _ event: inout Event) throws {
+    func drag(_ from: PointerTarget, _ to: DragEnd, duration: Duration = .zero, _ event: inout Event) throws {
         let active = try desktop.activeWindowID().flatMap { try? desktop.window($0) }
         let origin = Point(x: active?.frame.x ?? 0, y: active?.frame.y ?? 0)
         let start: Point
@@ -63,7 +63,7 @@ extension ScenarioRunner {
         case let .offset(dx, dy): end = Point(x: start.x + dx, y: start.y + dy)
         }
         try input(Action.drag(from: start, to: end), &event, targets: [start, end]) { (desktop) throws(DesktopError) in
-            try desktop.drag(from: start, to: end)
+            try desktop.drag(from: start, to: end, duration: duration)
         }
     }
 

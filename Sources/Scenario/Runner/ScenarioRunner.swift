@@ -32,6 +32,18 @@ public final class ScenarioRunner {
     /// The screen before the latest input action: what `wait: {change:}` compares with.
     var lastBefore: Frame?
     var frameCounter = 0
+    /// The banner shown on an existing display (DESIGN rule 6); the gate's facts leave it out.
+    var banner: WindowID?
+    var takeover = TakeoverWatch()
+    /// Where the latest allowed action leaves the pointer, for the next takeover baseline.
+    var expectedPointer: Point?
+    /// `ask` rules (or `kind:` action kinds) a person approved for the rest of the run.
+    var approvedForRun: Set<String> = []
+    var approvalCount = 0
+    /// The step being performed, for approval requests.
+    var currentStep: String?
+    /// What the latest `facts` call was asked for, so a resumed pause can ask again with fresh facts.
+    var lastFactsQuery: (targets: [Point], window: WindowInfo?) = ([], nil)
 
     public init(scenario: Scenario, options: RunOptions) {
         self.scenario = scenario
@@ -44,7 +56,16 @@ public final class ScenarioRunner {
         start = clock.now
         try loadPolicies()
         try openDisplay()
-        defer { cleanUp() }
+        defer {
+            cleanUp()
+            options.control?.markDone()
+        }
+        options.control?.register(desktop: desktop)
+        if let display { options.control?.register(display: display) }
+        if options.display != nil {
+            // Rule 6: on a desktop someone may be looking at, say who is driving.
+            banner = try? desktop.showBanner("foredesk is driving")
+        }
         let info = SessionInfo(
             scenario: scenario.name, policyDigest: digest(), display: desktop.displayName,
             screenSize: desktop.screenSize, version: "0.1.0")
@@ -55,13 +76,27 @@ public final class ScenarioRunner {
         }
         runTemp = session.path + "/.run"
         try? FileManager.default.createDirectory(atPath: runTemp, withIntermediateDirectories: true)
+        options.control?.register(session: session)
         var failure: String?
         for step in scenario.steps {
+            if isInterrupted { break }
             if let message = perform(step) {
                 failure = "\(step.location): \(step.kind.rawValue) failed: \(message)"
                 break
             }
         }
+        if let control = options.control, let interruption = control.interruption {
+            // The signal thread already released the input; make sure, then say how the run ended.
+            let release = interruption.release ?? desktop.interruptInput()
+            guard control.claimFinish() else {
+                return RunResult(sessionPath: session.path, passed: false, failure: failure, interruptedBy: interruption.signal)
+            }
+            _ = try? session.record(RunControl.interruptedEvent(signal: interruption.signal, release: release, stuck: false))
+            try? session.finish(verdict: .aborted)
+            let message = "interrupted by \(RunControl.name(of: interruption.signal))" + (failure.map { " (\($0))" } ?? "")
+            return RunResult(sessionPath: session.path, passed: false, failure: message, interruptedBy: interruption.signal)
+        }
+        _ = options.control?.claimFinish()
         try? desktop.releaseAll()
         try? session.finish(verdict: failure == nil ? .passed : .failed)
         return RunResult(sessionPath: session.path, passed: failure == nil, failure: failure)
@@ -122,6 +157,8 @@ public final class ScenarioRunner {
     }
 
     func cleanUp() {
+        if let banner { try? desktop.removeBanner(banner) }
+        banner = nil
         for (_, process) in launched.reversed() { process.terminate(grace: .seconds(2)) }
         launched.removeAll()
         for grant in grants { try? desktop.revoke(grant) }
@@ -152,6 +189,11 @@ public final class ScenarioRunner {
     /// Runs one step and records it; returns the failure message, nil when it passed.
     func perform(_ step: Step) -> String? {
         let begun = clock.now
+        currentStep = "\(step.location) \(step.kind.rawValue)"
+        if let banner { try? desktop.raiseBanner(banner) }
+        // After foredesk's own actions the pointer and focus are where it put them; a passive step (a
+        // wait, a sleep) keeps the earlier baseline, so what changes during it is noticed.
+        defer { if Self.actingKinds.contains(step.kind) { takeBaseline() } }
         var event = Event(step: "\(step.location) \(step.kind.rawValue)", action: recorded(step))
         var failure: String?
         do {
@@ -216,13 +258,13 @@ public final class ScenarioRunner {
         case let .expectFile(path, expectation, timeout):
             try expectFile(fill(path), expectation, timeout: timeout)
         case let .sleep(duration):
-            blockingSleep(duration)
+            try interruptibleSleep(duration)
         case .wait(.imageAppears, _), .wait(.imageVanishes, _):
             throw StepFailure("step kind wait with image/image_gone is not supported by this runner yet")
         case let .expectScreen(golden, compare, timeout):
             try expectScreen(golden, compare, timeout: timeout, &event)
-        case let .drag(from, to):
-            try drag(from, to, &event)
+        case let .drag(from, to, duration):
+            try drag(from, to, duration: duration, &event)
         }
     }
 
@@ -248,6 +290,23 @@ public final class ScenarioRunner {
 
     // MARK: - Helpers
 
+    /// Steps that move the pointer or the focus themselves.
+    static let actingKinds: Set<Step.Kind> = [
+        .launch, .activate, .click, .doubleClick, .rightClick, .middleClick, .move, .drag, .scroll, .type, .key,
+    ]
+
+    /// A signal asked the run to stop.
+    var isInterrupted: Bool { options.control?.signal != nil }
+
+    /// Sleeps, waking early to fail the step when the run is interrupted.
+    func interruptibleSleep(_ duration: Duration) throws {
+        let deadline = clock.now + duration
+        while clock.now < deadline {
+            if isInterrupted { throw StepFailure("interrupted") }
+            blockingSleep(min(.milliseconds(50), deadline - clock.now))
+        }
+    }
+
     /// The runner's variables filled in.
     func fill(_ text: String) -> String {
         text.replacing("${workspace}", with: options.workspace)
@@ -258,6 +317,15 @@ public final class ScenarioRunner {
     static func displayNumber(_ name: String) -> String {
         let afterColon = name.split(separator: ":").last ?? ""
         return String(afterColon.split(separator: ".").first ?? "")
+    }
+
+    /// `300ms`, `1s`, `5m`, `1h30m`: durations the way scenarios write them.
+    static func format(_ duration: Duration) -> String {
+        let total = milliseconds(duration)
+        if total % 1000 != 0 { return "\(total)ms" }
+        let seconds = total / 1000
+        if seconds % 60 != 0 || seconds == 0 { return "\(seconds)s" }
+        return seconds % 3600 == 0 ? "\(seconds / 3600)h" : "\(seconds / 60)m"
     }
 
     static func milliseconds(_ duration: Duration) -> Int {

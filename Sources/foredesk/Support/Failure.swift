@@ -51,7 +51,7 @@ func exitCode(for error: DesktopError) -> Int32 {
         Exit.unavailable
     case .outsideScreen, .regionOutside, .unknownKey:
         Exit.usage
-    case .windowGone, .protocolError, .timeout, .activationFailed:
+    case .windowGone, .protocolError, .timeout, .activationFailed, .interrupted:
         Exit.actionFailed
     case let .imaging(inner):
         exitCode(for: inner)
