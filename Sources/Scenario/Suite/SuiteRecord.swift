@@ -81,7 +81,7 @@ public struct SuiteRecord: Sendable, Equatable {
     /// What went wrong: the parse error, or the last failed attempt's message.
     public var message: String? {
         if let malformed { return malformed }
-        if interrupted { return "interrupted" }
+        if interrupted { return "stopped by Ctrl-C or SIGTERM before it ended" }
         guard let last = attempts.last, !last.passed else {
             return attempts.first { !$0.passed }.map { "attempt 1 failed: " + ($0.message ?? "exit status \($0.exitStatus)") }
         }
