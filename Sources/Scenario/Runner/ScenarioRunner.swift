@@ -32,6 +32,12 @@ public final class ScenarioRunner {
     /// The screen before the latest input action: what `wait: {change:}` compares with.
     var lastBefore: Frame?
     var frameCounter = 0
+    /// Writes frames in the background (`ScenarioRunner+Frames.swift`); made on first use.
+    var frameWriter: FrameWriter?
+    /// The current input step's frames under `--frames failures`.
+    var heldFrames: [HeldFrame] = []
+    /// The window a dry run takes to be active after an `activate` it did not perform.
+    var presumedActive: WindowInfo?
 
     public init(scenario: Scenario, options: RunOptions) {
         self.scenario = scenario
@@ -62,6 +68,7 @@ public final class ScenarioRunner {
                 break
             }
         }
+        if let problem = finishFrames(), failure == nil { failure = problem }
         try? desktop.releaseAll()
         try? session.finish(verdict: failure == nil ? .passed : .failed)
         return RunResult(sessionPath: session.path, passed: failure == nil, failure: failure)
@@ -122,6 +129,7 @@ public final class ScenarioRunner {
     }
 
     func cleanUp() {
+        _ = finishFrames()
         for (_, process) in launched.reversed() { process.terminate(grace: .seconds(2)) }
         launched.removeAll()
         for grant in grants { try? desktop.revoke(grant) }
@@ -209,16 +217,17 @@ public final class ScenarioRunner {
         case let .wait(.change(region), timeout):
             try waitForChange(region, timeout: timeout, &event)
         case let .screenshot(name, region):
-            let frame = try desktop.capture(region.map { .region($0) } ?? .screen)
-            event.frames.after = try session.saveFrame(frame, name: name)
+            event.frames.after = try screenshot(name, region)
         case let .run(command, timeout, exitCode, output):
             try runCommand(command, timeout: timeout, exitCode: exitCode, output: output, &event)
         case let .expectFile(path, expectation, timeout):
             try expectFile(fill(path), expectation, timeout: timeout)
         case let .sleep(duration):
             blockingSleep(duration)
-        case .wait(.imageAppears, _), .wait(.imageVanishes, _):
-            throw StepFailure("step kind wait with image/image_gone is not supported by this runner yet")
+        case let .wait(.imageAppears(image), timeout):
+            try waitForImage(image, timeout: timeout, &event)
+        case let .wait(.imageVanishes(image), timeout):
+            try waitForImageGone(image, timeout: timeout, &event)
         case let .expectScreen(golden, compare, timeout):
             try expectScreen(golden, compare, timeout: timeout, &event)
         case let .drag(from, to):

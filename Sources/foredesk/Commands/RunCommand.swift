@@ -12,7 +12,11 @@ struct RunCommand: ParsableCommand {
         discussion: """
             With no --display, starts a private Xvfb of the scenario's size with openbox and removes it afterwards. Apps start on `launch` steps inside their policy's sandbox, with an untrusted X cookie. Every acting step is put to the policy gate first (foreground rules included); a denied step fails the run, and so does one that needs approval (there is no approval broker yet). An app's program given without a `/` (e.g. fixture-app) is looked up beside foredesk first, then on PATH inside the sandbox.
 
-            Supported steps so far: launch, wait_window, activate, click, double_click, right_click, middle_click, move, scroll, drag (at: or screen:), type (secret: true is never written anywhere), key, wait (window, change, settle), screenshot, expect_screen (a full-screen golden PNG; --update-golden records it), expect_window, run, expect_file, sleep. Others (image targets) fail with "not supported by this runner yet".
+            Supported steps: launch, wait_window, activate, click, double_click, right_click, middle_click, move, scroll, drag (at:, screen: or image:), type (secret: true is never written anywhere), key, wait (window, image, image_gone, change, settle), screenshot, expect_screen (a full-screen golden PNG; --update-golden records it), expect_window, run, expect_file, sleep.
+
+            Frames are encoded and written in the background; --frames all (default) keeps before/after frames of every input step, failures only those of the failed step, none none (screenshots and expect_screen images are still written). The policy's redact: windows and regions are black in every stored frame.
+
+            --dry-run launches the apps and waits for windows but injects nothing and runs no command (activate is not performed; later steps are judged as if it had been): it prints a table of every step with the gate's decision and whether its target resolves on the current screen, then the session folder, and exits 0 only when every step would be allowed and resolves.
 
             Example:
               foredesk run Scenarios/examples/fixture-smoke.yaml --out /tmp/runs
@@ -38,6 +42,20 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "expect_screen writes a missing or changed golden image instead of failing.")
     var updateGolden = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Before/after frames of input steps: all, failures (only the failed step's), none.", valueName: "mode"),
+        transform: { text in
+            guard let mode = FrameMode(rawValue: text) else {
+                throw ValidationError("--frames: found '\(text)', expected one of all, failures, none")
+            }
+            return mode
+        })
+    var frames: FrameMode = .all
+
+    @Flag(help: "Inject nothing and run no command: report what the gate would decide and which targets resolve.")
+    var dryRun = false
+
     func run() throws {
         try reporting {
             let parsed: Scenario
@@ -51,11 +69,28 @@ struct RunCommand: ParsableCommand {
                 out: Exec.absolute(out), workspace: Exec.absolute(workspace ?? Exec.currentDirectory()),
                 display: display, policyFile: policy,
                 toolDirectory: tools.map { String($0[..<($0.lastIndex(of: "/") ?? $0.endIndex)]) },
-                updateGolden: updateGolden,
+                updateGolden: updateGolden, frames: frames,
                 progress: { line in
                     let text = line + "\n"
                     _ = text.withCString { write(2, $0, strlen($0)) }
                 })
+            if dryRun {
+                let report: DryRunReport
+                do throws(RunError) {
+                    report = try ScenarioRunner(scenario: parsed, options: options).dryRun()
+                } catch {
+                    throw CommandFailure(
+                        message: error.message, code: error.unavailable ? Exit.unavailable : Exit.usage)
+                }
+                print(report.table)
+                print(report.sessionPath)
+                if !report.isClear {
+                    throw CommandFailure(
+                        message: "the dry run found steps that would be denied, need approval or do not resolve",
+                        code: Exit.actionFailed)
+                }
+                return
+            }
             let result: RunResult
             do throws(RunError) {
                 result = try ScenarioRunner(scenario: parsed, options: options).run()
