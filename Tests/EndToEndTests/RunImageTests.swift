@@ -7,28 +7,10 @@ import TestSupport
 /// on the screen, clicked at its centre, waited for and waited away.
 @Suite(.timeLimit(.minutes(3)), .enabled(if: Cgroups.writable, Cgroups.reason))
 struct RunImageTests {
-    /// A first run's screenshot of the fixture; its OK button cut out as `ok.png` in dir, with
-    /// where the button lay on that screen.
-    func cutOKButton(_ harness: RunnerHarness) throws -> Rect {
-        let (result, session) = try harness.run(
-            """
-              - launch: fixture
-              - activate: fixture
-              - wait: { settle: screen }
-              - screenshot: whole
-            """, name: "shoot")
-        try #require(result.status == 0, "stderr: \(result.stderr)")
-        let shot = try #require(RunnerHarness.pngs(in: session + "/frames").first { $0.hasSuffix("whole.png") })
-        let screen = try Frame(contentsOfPNG: shot)
-        let button = try #require(RunnerHarness.box(of: RunnerHarness.ok, in: screen), "the OK button is on the screen")
-        try screen.cropped(to: button).writePNG(to: harness.dir + "/ok.png")
-        return button
-    }
-
     @Test func aClickOnAnImageHitsTheCentreOfTheFoundButton() throws {
         try withTemporaryDirectory { dir in
             let harness = RunnerHarness(dir: dir)
-            let button = try cutOKButton(harness)
+            let button = try harness.cutOKButton()
             let (result, session) = try harness.run(
                 """
                   - launch: fixture
@@ -58,7 +40,7 @@ struct RunImageTests {
     @Test func waitForAnImageToVanishAndAMissNamesTheImageAndScores() throws {
         try withTemporaryDirectory { dir in
             let harness = RunnerHarness(dir: dir)
-            let button = try cutOKButton(harness)
+            let button = try harness.cutOKButton()
             // The empty text field, cut from the same screen: typing into it makes it vanish.
             let shot = try #require(RunnerHarness.pngs(in: dir + "/out").first { $0.hasSuffix("whole.png") })
             let field = Rect(x: button.x, y: button.y + 70, width: 200, height: 40)

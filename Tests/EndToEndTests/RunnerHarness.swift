@@ -45,6 +45,24 @@ struct RunnerHarness {
         return (result, lines.last.map(String.init) ?? "")
     }
 
+    /// A first run's screenshot of the fixture; its OK button cut out as `ok.png` in dir, with
+    /// where the button lay on that screen.
+    func cutOKButton() throws -> Rect {
+        let (result, session) = try run(
+            """
+              - launch: fixture
+              - activate: fixture
+              - wait: { settle: screen }
+              - screenshot: whole
+            """, name: "shoot")
+        try #require(result.status == 0, "stderr: \(result.stderr)")
+        let shot = try #require(RunnerHarness.pngs(in: session + "/frames").first { $0.hasSuffix("whole.png") })
+        let screen = try Frame(contentsOfPNG: shot)
+        let button = try #require(RunnerHarness.box(of: RunnerHarness.ok, in: screen), "the OK button is on the screen")
+        try screen.cropped(to: button).writePNG(to: dir + "/ok.png")
+        return button
+    }
+
     func events(_ session: String) throws -> [[String: Any]] {
         let text = try String(contentsOfFile: session + "/events.jsonl", encoding: .utf8)
         return try text.split(separator: "\n").map {
