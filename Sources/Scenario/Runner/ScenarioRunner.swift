@@ -10,10 +10,9 @@ import Session
 /// step becomes one event in the session folder.
 ///
 /// This first runner supports `launch`, `wait_window`, `activate`, `click`, `double_click`,
-/// `right_click`, `middle_click`, `move`, `scroll` and `drag` at `at:` or `screen:` points, `type`, `key`,
-/// `wait` for a window, a change or a settled screen, `screenshot`, `expect_screen`,
-/// `expect_window`, `run`, `expect_file` and `sleep`; any other step fails with "step kind X is not supported by this
-/// runner yet", never passing silently.
+/// `right_click`, `middle_click`, `move`, `scroll` and `drag` at `at:`, `screen:` or `image:` targets, `type`,
+/// `key`, `wait` for a window, an image (or its going), a change or a settled screen, `screenshot`, `expect_screen`,
+/// `expect_window`, `run`, `expect_file` and `sleep`; `dryRun()` walks a scenario without acting.
 public final class ScenarioRunner {
     let scenario: Scenario
     let options: RunOptions
