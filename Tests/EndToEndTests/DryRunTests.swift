@@ -61,8 +61,6 @@ struct DryRunOnAnExistingDisplayTests {
         let display = try PrivateDisplay.require()
         try withTemporaryDirectory { dir in
             let harness = RunnerHarness(dir: dir)
-            let template = Frame(width: 16, height: 16, color: RunnerHarness.ok)
-            try template.writePNG(to: dir + "/blue.png")
             let (result, session) = try harness.run(
                 """
                   - launch: fixture

@@ -8,6 +8,7 @@ struct FrameModeTests {
     static let steps = """
           - launch: fixture
           - activate: fixture
+          - wait: { image: blue.png }
           - click: [80, 40]
           - click: [90, 40]
           - screenshot: named

@@ -20,6 +20,7 @@ struct RedactionTests {
                 """
                   - launch: fixture
                   - activate: fixture
+                  - wait: { image: blue.png }
                   - click: [80, 40]
                   - click: [320, 110]
                   - type: hello
@@ -53,6 +54,7 @@ extension RedactionTests {
                 """
                   - launch: fixture
                   - activate: fixture
+                  - wait: { image: blue.png }
                   - click: [80, 40]
                   - screenshot: { name: part, region: [\(button.x - 10), \(button.y - 10), 300, 100] }
                   - expect_screen: { golden: golden/region.png }

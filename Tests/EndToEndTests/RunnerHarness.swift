@@ -38,6 +38,9 @@ struct RunnerHarness {
             """
         try FileManager.default.createDirectory(atPath: dir + "/ws", withIntermediateDirectories: true)
         try policy.write(toFile: dir + "/policy.yaml", atomically: true, encoding: .utf8)
+        // `wait: { image: blue.png }` waits until the fixture has drawn its OK button: its window
+        // is mapped, and the launch step done, before it is drawn.
+        try Frame(width: 16, height: 16, color: Self.ok).writePNG(to: dir + "/blue.png")
         try scenario.write(toFile: dir + "/\(name).yaml", atomically: true, encoding: .utf8)
         let result = try foredesk(
             ["run", dir + "/\(name).yaml", "--out", dir + "/out", "--workspace", dir + "/ws"] + flags)
