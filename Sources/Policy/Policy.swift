@@ -18,12 +18,14 @@ public struct Policy: Sendable, Equatable {
     public var approval: ApprovalMode
     /// `limits:`.
     public var limits: ActionLimits
+    /// `redact:`.
+    public var redact: RedactPolicy
 
     /// A policy from its parts; the defaults are `Policy.default`.
     public init(
         sandbox: SandboxPolicy = SandboxPolicy(), input: InputPolicy = InputPolicy(), keys: KeyPolicy = KeyPolicy(),
         ask: [ActionRule] = [], allow: [ActionRule] = [], approval: ApprovalMode = .onRequest,
-        limits: ActionLimits = ActionLimits()
+        limits: ActionLimits = ActionLimits(), redact: RedactPolicy = RedactPolicy()
     ) {
         self.sandbox = sandbox
         self.input = input
@@ -32,6 +34,7 @@ public struct Policy: Sendable, Equatable {
         self.allow = allow
         self.approval = approval
         self.limits = limits
+        self.redact = redact
     }
 
     /// The policy without a file: the workspace sandbox with the network off, input to every

@@ -1,3 +1,4 @@
+import Imaging
 import Sandbox
 import Yams
 
@@ -29,6 +30,7 @@ struct PolicyParser {
             case "allow": policy.allow = try rules(entry.value, key: entry.name)
             case "approval": policy.approval = try choice(entry.value, key: entry.name, as: ApprovalMode.self)
             case "limits": policy.limits = try limits(entry.value)
+            case "redact": policy.redact = try redact(entry.value)
             default: break  // entries(of:) refused every other key
             }
         }
@@ -153,6 +155,57 @@ struct PolicyParser {
             }
         }
         return limits
+    }
+
+    private func redact(_ node: Node) throws(PolicyError) -> RedactPolicy {
+        var redact = RedactPolicy()
+        for entry in try entries(of: node, key: "redact", section: "redact", known: PolicySchema.redact) {
+            let key = "redact." + entry.name
+            for (index, item) in try sequence(entry.value, key: key).enumerated() {
+                let key = "\(key)[\(index + 1)]"
+                switch entry.name {
+                case "windows": redact.windows.append(try redactedWindow(item, key: key))
+                default: redact.regions.append(try region(item, key: key))
+                }
+            }
+        }
+        return redact
+    }
+
+    private func redactedWindow(_ node: Node, key: String) throws(PolicyError) -> RedactPolicy.WindowRule {
+        var rule = RedactPolicy.WindowRule()
+        let fields = try entries(of: node, key: key, section: key, known: PolicySchema.redactWindow)
+        guard !fields.isEmpty else { throw .emptyRule(location(node), key: key, fields: PolicySchema.redactWindow) }
+        for field in fields {
+            let key = key + "." + field.name
+            let value = try text(field.value, key: key)
+            if field.name == "class" {
+                rule.windowClass = value
+            } else {
+                do {
+                    rule.title = try CommandPattern(value)
+                } catch {
+                    throw .badRegex(location(field.value), key: key, pattern: value, problem: "\(error)")
+                }
+            }
+        }
+        return rule
+    }
+
+    /// `[x, y, width, height]` in screen pixels: x and y at least 0, width and height at least 1.
+    private func region(_ node: Node, key: String) throws(PolicyError) -> Rect {
+        let expected = "a region [x, y, width, height] of whole numbers (x, y ≥ 0; width, height ≥ 1)"
+        guard case let .sequence(items) = node, items.count == 4 else {
+            throw .wrongType(location(node), key: key, found: found(node), expected: expected)
+        }
+        var numbers: [Int] = []
+        for (index, item) in items.enumerated() {
+            guard let text = plainText(item), let value = Int(text), value >= (index < 2 ? 0 : 1) else {
+                throw .wrongType(location(item), key: key, found: found(item), expected: expected)
+            }
+            numbers.append(value)
+        }
+        return Rect(x: numbers[0], y: numbers[1], width: numbers[2], height: numbers[3])
     }
 
     // MARK: Shapes

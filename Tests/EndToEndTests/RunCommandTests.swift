@@ -131,7 +131,7 @@ struct RunCommandTests {
         }
     }
 
-    @Test func anUnsupportedStepFailsClearly() throws {
+    @Test func aMissingImageFailsClearly() throws {
         try withTemporaryDirectory { dir in
             let (result, _) = try run(
                 """
@@ -139,7 +139,7 @@ struct RunCommandTests {
                 """, in: dir)
             #expect(result.status == 1)
             #expect(result.stderr.contains("scenario.yaml:10:5"), "stderr: \(result.stderr)")
-            #expect(result.stderr.contains("is not supported by this runner yet"), "stderr: \(result.stderr)")
+            #expect(result.stderr.contains("the image \(dir)/button.png does not exist"), "stderr: \(result.stderr)")
         }
     }
 

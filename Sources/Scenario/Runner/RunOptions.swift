@@ -12,6 +12,8 @@ public struct RunOptions: Sendable {
     public var toolDirectory: String?
     /// `expect_screen` writes a missing or different golden image instead of failing.
     public var updateGolden: Bool
+    /// Which before/after frames of input steps are written (`--frames`).
+    public var frames: FrameMode
     /// Called with one line per step as the run goes (never with typed text).
     public var progress: (@Sendable (String) -> Void)?
     /// Where `ask` decisions and pauses go; nil asks nobody, so they are denied (set it after init).
@@ -23,8 +25,10 @@ public struct RunOptions: Sendable {
 
     public init(
         out: String, workspace: String, display: String? = nil, policyFile: String? = nil,
-        toolDirectory: String? = nil, updateGolden: Bool = false, progress: (@Sendable (String) -> Void)? = nil
+        toolDirectory: String? = nil, updateGolden: Bool = false, frames: FrameMode = .all,
+        progress: (@Sendable (String) -> Void)? = nil
     ) {
+        self.frames = frames
         self.out = out
         self.workspace = workspace
         self.display = display
@@ -33,6 +37,17 @@ public struct RunOptions: Sendable {
         self.updateGolden = updateGolden
         self.progress = progress
     }
+}
+
+/// Which before and after frames of input steps reach disk (`--frames`); named `screenshot` steps
+/// and `expect_screen`'s images are written whatever it says.
+public enum FrameMode: String, Sendable, CaseIterable {
+    /// Before and after frames for every input step.
+    case all
+    /// Frames are kept in memory and written only for the step that failed.
+    case failures
+    /// No before and after frames.
+    case none
 }
 
 /// What a run left behind.

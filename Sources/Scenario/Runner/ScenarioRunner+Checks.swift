@@ -18,7 +18,7 @@ extension ScenarioRunner {
         while true {
             let now = try desktop.capture()
             if try now.difference(from: baseline, options: options).differingPixels > 0 {
-                event.frames.after = try session.saveFrame(now, name: frameName("wait", "changed"))
+                event.frames.after = saveFrame(now, name: frameName("wait", "changed"), redacting: redactedAreas())
                 return
             }
             if clock.now >= deadline {
@@ -29,7 +29,7 @@ extension ScenarioRunner {
         }
     }
 
-    /// Compares the settled screen with a full-screen golden PNG (only `region`, without `masks`),
+    /// Compares the settled, redacted screen with a full-screen golden PNG (only `region`, without `masks`),
     /// retrying until timeout; writes `NAME.actual.png` and `NAME.diff.png` beside it on a mismatch,
     /// or the golden itself with `updateGolden`.
     func expectScreen(_ golden: String, _ compare: CompareOptions, timeout: Duration, _ event: inout Event)
@@ -46,8 +46,9 @@ extension ScenarioRunner {
             try frame.writePNG(to: golden)
         }
         while true {
-            let actual = try desktop.capture()
-            event.frames.after = try session.saveFrame(actual, name: frameName("expect_screen", "actual"))
+            // Compared and stored redacted, so a golden image never holds what the policy hides.
+            let actual = try redactedCapture()
+            event.frames.after = saveFrame(actual, name: frameName("expect_screen", "actual"), redacting: [])
             guard let expected else {
                 if options.updateGolden { return try record(actual) }
                 throw StepFailure("the golden image \(golden) does not exist; run with --update-golden to record it")
@@ -66,7 +67,7 @@ extension ScenarioRunner {
                 try actual.writePNG(to: stem + ".actual.png")
                 let diff = try actual.diffImage(against: expected, options: compare)
                 try diff.writePNG(to: stem + ".diff.png")
-                event.frames.before = try session.saveFrame(diff, name: frameName("expect_screen", "diff"))
+                event.frames.before = saveFrame(diff, name: frameName("expect_screen", "diff"), redacting: [])
                 throw StepFailure(
                     "\(difference.differingPixels) of \(difference.comparedPixels) pixels differ from \(golden)"
                         + (difference.boundingBox.map { " within \($0)" } ?? "")

@@ -23,8 +23,10 @@ extension ScenarioRunner {
                 throw StepFailure("no window is active, so \(offset) has no window to be relative to")
             }
             point = Point(x: active.frame.x + offset.x, y: active.frame.y + offset.y)
-        case .image:
-            throw StepFailure("step kind \(kind.rawValue) with image: is not supported by this runner yet")
+        case let .image(image, timeout):
+            let match = try locate(image, timeout: timeout, for: kind, &event)
+            point = match.center
+            recordImage(Action.pointer(kind, at: point), image, match, &event)
         }
         try input(Action.pointer(kind, at: point), &event, targets: [point]) { (desktop) throws(DesktopError) in
             switch kind {
@@ -46,6 +48,7 @@ extension ScenarioRunner {
         let active = try desktop.activeWindowID().flatMap { try? desktop.window($0) }
         let origin = Point(x: active?.frame.x ?? 0, y: active?.frame.y ?? 0)
         let start: Point
+        var imageMatch: (ImageTarget, TemplateMatch)?
         switch from {
         case let .screen(point): start = point
         case let .window(offset) where active != nil: start = Point(x: origin.x + offset.x, y: origin.y + offset.y)
@@ -53,8 +56,10 @@ extension ScenarioRunner {
             let (facts, _) = try facts()
             try check(Action(kind: .drag), facts, &event)
             throw StepFailure("no window is active, so the drag's start has no window to be relative to")
-        case .image:
-            throw StepFailure("step kind drag with image: is not supported by this runner yet")
+        case let .image(image, timeout):
+            let match = try locate(image, timeout: timeout, for: .drag, &event)
+            start = match.center
+            imageMatch = (image, match)
         }
         let end: Point
         switch to {
@@ -62,27 +67,37 @@ extension ScenarioRunner {
         case let .window(offset): end = Point(x: origin.x + offset.x, y: origin.y + offset.y)
         case let .offset(dx, dy): end = Point(x: start.x + dx, y: start.y + dy)
         }
+        if let (image, match) = imageMatch { recordImage(Action.drag(from: start, to: end), image, match, &event) }
         try input(Action.drag(from: start, to: end), &event, targets: [start, end]) { (desktop) throws(DesktopError) in
             try desktop.drag(from: start, to: end, duration: duration)
         }
     }
 
-    /// Gate, before-frame, the action, the settled screen, after-frame.
+    /// Gate, before-frame, the action, the settled screen, after-frame; frames go to disk (or are
+    /// held, or dropped) as `--frames` says, and a failed step keeps what it failed on.
     func input(
         _ action: Action, _ event: inout Event, targets: [Point] = [],
         _ body: (Desktop) throws(DesktopError) -> Void
     ) throws {
-        let (facts, _) = try facts(targets: targets)
-        try check(action, facts, &event)
-        let before = try desktop.capture()
-        lastBefore = before
-        event.frames.before = try session.saveFrame(before, name: frameName(action.kind.rawValue, "before"))
-        try watch.reset()
-        try body(desktop)
-        let settling = try watch.waitUntilSettled(quiet: scenario.settle, timeout: .seconds(5))
-        event.settleMilliseconds = Self.milliseconds(settling.elapsed)
-        event.frames.after = try session.saveFrame(try desktop.capture(), name: frameName(action.kind.rawValue, "after"))
-        event.pointer = try? desktop.pointerPosition()
+        let kind = action.kind.rawValue
+        heldFrames.removeAll()
+        do {
+            let (facts, _) = try facts(targets: targets)
+            try check(action, facts, &event)
+            let before = try desktop.capture()
+            lastBefore = before
+            keepStepFrame(before, name: frameName(kind, "before"), .before, &event)
+            try watch.reset()
+            try body(desktop)
+            let settling = try watch.waitUntilSettled(quiet: scenario.settle, timeout: .seconds(5))
+            event.settleMilliseconds = Self.milliseconds(settling.elapsed)
+            keepStepFrame(try desktop.capture(), name: frameName(kind, "after"), .after, &event)
+            event.pointer = try? desktop.pointerPosition()
+            heldFrames.removeAll()
+        } catch {
+            keepFramesOfFailedStep(kind, &event)
+            throw error
+        }
     }
 
     func frameName(_ kind: String, _ when: String) -> String {

@@ -10,10 +10,9 @@ import Session
 /// step becomes one event in the session folder.
 ///
 /// This first runner supports `launch`, `wait_window`, `activate`, `click`, `double_click`,
-/// `right_click`, `middle_click`, `move`, `scroll` and `drag` at `at:` or `screen:` points, `type`, `key`,
-/// `wait` for a window, a change or a settled screen, `screenshot`, `expect_screen`,
-/// `expect_window`, `run`, `expect_file` and `sleep`; any other step fails with "step kind X is not supported by this
-/// runner yet", never passing silently.
+/// `right_click`, `middle_click`, `move`, `scroll` and `drag` at `at:`, `screen:` or `image:` targets, `type`,
+/// `key`, `wait` for a window, an image (or its going), a change or a settled screen, `screenshot`, `expect_screen`,
+/// `expect_window`, `run`, `expect_file` and `sleep`; `dryRun()` walks a scenario without acting.
 public final class ScenarioRunner {
     let scenario: Scenario
     let options: RunOptions
@@ -44,6 +43,12 @@ public final class ScenarioRunner {
     var currentStep: String?
     /// What the latest `facts` call was asked for, so a resumed pause can ask again with fresh facts.
     var lastFactsQuery: (targets: [Point], window: WindowInfo?) = ([], nil)
+    /// Writes frames in the background (`ScenarioRunner+Frames.swift`); made on first use.
+    var frameWriter: FrameWriter?
+    /// The current input step's frames under `--frames failures`.
+    var heldFrames: [HeldFrame] = []
+    /// The window a dry run takes to be active after an `activate` it did not perform.
+    var presumedActive: WindowInfo?
 
     public init(scenario: Scenario, options: RunOptions) {
         self.scenario = scenario
@@ -97,6 +102,7 @@ public final class ScenarioRunner {
             return RunResult(sessionPath: session.path, passed: false, failure: message, interruptedBy: interruption.signal)
         }
         _ = options.control?.claimFinish()
+        if let problem = finishFrames(), failure == nil { failure = problem }
         try? desktop.releaseAll()
         try? session.finish(verdict: failure == nil ? .passed : .failed)
         return RunResult(sessionPath: session.path, passed: failure == nil, failure: failure)
@@ -159,6 +165,7 @@ public final class ScenarioRunner {
     func cleanUp() {
         if let banner { try? desktop.removeBanner(banner) }
         banner = nil
+        _ = finishFrames()
         for (_, process) in launched.reversed() { process.terminate(grace: .seconds(2)) }
         launched.removeAll()
         for grant in grants { try? desktop.revoke(grant) }
@@ -251,16 +258,17 @@ public final class ScenarioRunner {
         case let .wait(.change(region), timeout):
             try waitForChange(region, timeout: timeout, &event)
         case let .screenshot(name, region):
-            let frame = try desktop.capture(region.map { .region($0) } ?? .screen)
-            event.frames.after = try session.saveFrame(frame, name: name)
+            event.frames.after = try screenshot(name, region)
         case let .run(command, timeout, exitCode, output):
             try runCommand(command, timeout: timeout, exitCode: exitCode, output: output, &event)
         case let .expectFile(path, expectation, timeout):
             try expectFile(fill(path), expectation, timeout: timeout)
         case let .sleep(duration):
             try interruptibleSleep(duration)
-        case .wait(.imageAppears, _), .wait(.imageVanishes, _):
-            throw StepFailure("step kind wait with image/image_gone is not supported by this runner yet")
+        case let .wait(.imageAppears(image), timeout):
+            try waitForImage(image, timeout: timeout, &event)
+        case let .wait(.imageVanishes(image), timeout):
+            try waitForImageGone(image, timeout: timeout, &event)
         case let .expectScreen(golden, compare, timeout):
             try expectScreen(golden, compare, timeout: timeout, &event)
         case let .drag(from, to, duration):

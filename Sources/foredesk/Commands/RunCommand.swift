@@ -15,7 +15,11 @@ struct RunCommand: ParsableCommand {
 
             SIGINT or SIGTERM stops the run: every key and button is released at once, the apps and the private display are stopped, the session ends with an `interrupted` event and verdict aborted, and foredesk exits 130 (SIGINT) or 143 (SIGTERM). An app's program given without a `/` (e.g. fixture-app) is looked up beside foredesk first, then on PATH inside the sandbox.
 
-            Supported steps so far: launch, wait_window, activate, click, double_click, right_click, middle_click, move, scroll, drag (at: or screen:), type (secret: true is never written anywhere), key, wait (window, change, settle), screenshot, expect_screen (a full-screen golden PNG; --update-golden records it), expect_window, run, expect_file, sleep. Others (image targets) fail with "not supported by this runner yet".
+            Supported steps: launch, wait_window, activate, click, double_click, right_click, middle_click, move, scroll, drag (at:, screen: or image:), type (secret: true is never written anywhere), key, wait (window, image, image_gone, change, settle), screenshot, expect_screen (a full-screen golden PNG; --update-golden records it), expect_window, run, expect_file, sleep.
+
+            Frames are encoded and written in the background; --frames all (default) keeps before/after frames of every input step, failures only those of the failed step, none none (screenshots and expect_screen images are still written). The policy's redact: windows and regions are black in every stored frame.
+
+            --dry-run launches the apps and waits for windows but injects nothing and runs no command (activate is not performed; later steps are judged as if it had been): it prints a table of every step with the gate's decision and whether its target resolves on the current screen, then the session folder, and exits 0 only when every step would be allowed and resolves.
 
             Example:
               foredesk run Scenarios/examples/fixture-smoke.yaml --out /tmp/runs
@@ -44,6 +48,20 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How long a paused run waits for approval before it fails (default 5m).", valueName: "duration"))
     var pauseTimeout: String = "5m"
 
+    @Option(
+        help: ArgumentHelp(
+            "Before/after frames of input steps: all, failures (only the failed step's), none.", valueName: "mode"),
+        transform: { text in
+            guard let mode = FrameMode(rawValue: text) else {
+                throw ValidationError("--frames: found '\(text)', expected one of all, failures, none")
+            }
+            return mode
+        })
+    var frames: FrameMode = .all
+
+    @Flag(help: "Inject nothing and run no command: report what the gate would decide and which targets resolve.")
+    var dryRun = false
+
     func run() throws {
         let control = RunControl()
         InterruptWatch.start(control)
@@ -62,7 +80,7 @@ struct RunCommand: ParsableCommand {
                 out: Exec.absolute(out), workspace: Exec.absolute(workspace ?? Exec.currentDirectory()),
                 display: display, policyFile: policy,
                 toolDirectory: tools.map { String($0[..<($0.lastIndex(of: "/") ?? $0.endIndex)]) },
-                updateGolden: updateGolden,
+                updateGolden: updateGolden, frames: frames,
                 progress: { line in
                     let text = line + "\n"
                     _ = text.withCString { write(2, $0, strlen($0)) }
@@ -70,6 +88,23 @@ struct RunCommand: ParsableCommand {
             options.approvals = TerminalApprovalBroker()
             options.pauseTimeout = pause
             options.control = control
+            if dryRun {
+                let report: DryRunReport
+                do throws(RunError) {
+                    report = try ScenarioRunner(scenario: parsed, options: options).dryRun()
+                } catch {
+                    throw CommandFailure(
+                        message: error.message, code: error.unavailable ? Exit.unavailable : Exit.usage)
+                }
+                print(report.table)
+                print(report.sessionPath)
+                if !report.isClear {
+                    throw CommandFailure(
+                        message: "the dry run found steps that would be denied, need approval or do not resolve",
+                        code: Exit.actionFailed)
+                }
+                return
+            }
             let result: RunResult
             do throws(RunError) {
                 result = try ScenarioRunner(scenario: parsed, options: options).run()
@@ -77,6 +112,9 @@ struct RunCommand: ParsableCommand {
                 throw CommandFailure(message: error.message, code: error.unavailable ? Exit.unavailable : Exit.usage)
             }
             print(result.sessionPath)
+            // The last line a person sees: where to look.
+            let closing = "report: \(result.sessionPath)/report.html\n"
+            _ = closing.withCString { write(2, $0, strlen($0)) }
             if let signal = result.interruptedBy {
                 throw CommandFailure(message: result.failure ?? "interrupted", code: 128 + signal)
             }

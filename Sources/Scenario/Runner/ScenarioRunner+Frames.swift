@@ -1,0 +1,108 @@
+import Desktop
+import Foundation
+import Imaging
+import Policy
+import Session
+
+// Frames on their way to disk: redaction, `--frames`, and the background writer.
+extension ScenarioRunner {
+    /// Which of an event's two frames a frame is.
+    enum FrameSlot { case before, after }
+
+    /// A frame of the current input step kept in memory under `--frames failures`.
+    struct HeldFrame {
+        let frame: Frame
+        let areas: [Rect]
+        let name: String
+        let slot: FrameSlot
+    }
+
+    /// What every policy of the run asks to black out.
+    var redaction: RedactPolicy {
+        policies.values.reduce(gate.redact) { $0.merged(with: $1.redact) }
+    }
+
+    /// The writer for this session's frames, made on first use.
+    var writer: FrameWriter {
+        if let frameWriter { return frameWriter }
+        let made = FrameWriter(folder: session.path)
+        frameWriter = made
+        return made
+    }
+
+    /// The areas of a frame showing area of the screen (nil: all of it) to black out, in the
+    /// frame's coordinates, judged from the windows on screen now. When the windows cannot be
+    /// listed, the whole frame: a frame is never written with what it should hide.
+    func redactedAreas(in area: Rect? = nil) -> [Rect] {
+        let redaction = redaction
+        guard !redaction.isEmpty else { return [] }
+        let area = area ?? desktop.screenBounds
+        var rects = redaction.regions
+        if !redaction.windows.isEmpty {
+            guard let windows = try? desktop.windows() else { return [Rect(x: 0, y: 0, width: area.width, height: area.height)] }
+            for window in windows where window.isViewable {
+                let hidden = redaction.windows.contains { rule in
+                    rule.matches(className: window.className, instanceName: window.instanceName, title: window.title)
+                }
+                if hidden { rects.append(window.frame) }
+            }
+        }
+        return rects.compactMap { $0.intersection(area) }
+            .map { Rect(x: $0.x - area.x, y: $0.y - area.y, width: $0.width, height: $0.height) }
+    }
+
+    /// The screen (or a region of it) as it may be stored or compared with a golden: redacted.
+    func redactedCapture(_ region: Rect? = nil) throws -> Frame {
+        var frame = try desktop.capture(region.map { .region($0) } ?? .screen)
+        for area in redactedAreas(in: region) { frame.fill(area, with: Color(red: 0, green: 0, blue: 0)) }
+        return frame
+    }
+
+    /// Writes a frame whatever `--frames` says (screenshots, `expect_screen` images), in the
+    /// background; returns its name in the session folder.
+    func saveFrame(_ frame: Frame, name: String, redacting areas: [Rect]) -> String {
+        let relative = writer.reserve(name)
+        writer.write(frame, redacting: areas, to: relative)
+        return relative
+    }
+
+    /// A `screenshot` step: the screen or a region, redacted, written whatever `--frames` says.
+    func screenshot(_ name: String, _ region: Rect?) throws -> String {
+        let frame = try desktop.capture(region.map { .region($0) } ?? .screen)
+        return saveFrame(frame, name: name, redacting: redactedAreas(in: region))
+    }
+
+    /// An input step's before or after frame (a full screen), as `--frames` says: named and
+    /// queued at once, held until the step ends, or dropped.
+    func keepStepFrame(_ frame: Frame, name: String, _ slot: FrameSlot, _ event: inout Event) {
+        switch options.frames {
+        case .none: return
+        case .all:
+            let relative = saveFrame(frame, name: name, redacting: redactedAreas())
+            if slot == .before { event.frames.before = relative } else { event.frames.after = relative }
+        case .failures:
+            heldFrames.append(HeldFrame(frame: frame, areas: redactedAreas(), name: name, slot: slot))
+        }
+    }
+
+    /// The step failed: writes the frames held for it and, when it has no before frame (denied or
+    /// failed before acting), the screen as it is now, so the record shows what it failed on.
+    func keepFramesOfFailedStep(_ kind: String, _ event: inout Event) {
+        defer { heldFrames.removeAll() }
+        guard options.frames != .none else { return }
+        for held in heldFrames {
+            let relative = saveFrame(held.frame, name: held.name, redacting: held.areas)
+            if held.slot == .before { event.frames.before = relative } else { event.frames.after = relative }
+        }
+        if event.frames.before == nil, event.frames.after == nil, let now = try? desktop.capture() {
+            event.frames.before = saveFrame(now, name: frameName(kind, "failed"), redacting: redactedAreas())
+        }
+    }
+
+    /// Waits until every frame is on disk; a problem writing one, as a failure message, or nil.
+    func finishFrames() -> String? {
+        guard let frameWriter else { return nil }
+        let problems = frameWriter.drain()
+        return problems.isEmpty ? nil : problems.joined(separator: "; ")
+    }
+}
