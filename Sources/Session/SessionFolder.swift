@@ -17,6 +17,8 @@ public final class SessionFolder: Sendable {
         var info: SessionInfo
         var frameCount: Int
         var outputCount: Int
+        /// The SHA-256 of each frame this folder saved, by relative path, for the event that names it.
+        var frameDigests: [String: String] = [:]
     }
 
     /// The session facts as last written to `session.json`.
@@ -65,10 +67,20 @@ public final class SessionFolder: Sendable {
         self.state = Mutex(State(info: info, frameCount: frameCount, outputCount: outputCount))
     }
 
-    /// Appends an event to `events.jsonl` (see `EventLog.append`).
+    /// Appends an event to `events.jsonl` (see `EventLog.append`), adding the SHA-256 of each frame it names
+    /// that this folder saved, so the chain vouches for the PNG files too.
     @discardableResult
     public func record(_ event: Event) throws(SessionError) -> Event {
-        try events.append(event)
+        var event = event
+        state.withLock { state in
+            if event.frames.beforeSHA256 == nil, let name = event.frames.before {
+                event.frames.beforeSHA256 = state.frameDigests[name]
+            }
+            if event.frames.afterSHA256 == nil, let name = event.frames.after {
+                event.frames.afterSHA256 = state.frameDigests[name]
+            }
+        }
+        return try events.append(event)
     }
 
     /// Writes frame to `frames/NNNN-name.png` with `PNGOptions.screenshot` and returns that relative path.
@@ -78,11 +90,15 @@ public final class SessionFolder: Sendable {
             return state.frameCount
         }
         let relative = "frames/" + Self.numbered(number, Self.safeName(name, fallback: "frame")) + ".png"
+        let png: [UInt8]
         do throws(ImagingError) {
-            try frame.writePNG(to: path + "/" + relative, options: .screenshot)
+            png = try frame.pngData(options: .screenshot)
         } catch {
             throw .imaging(error)
         }
+        try FileSystem.writeAtomically(png, to: path + "/" + relative, sync: false)
+        let digest = EventChain.hash(png)
+        state.withLock { $0.frameDigests[relative] = digest }
         return relative
     }
 
@@ -103,14 +119,19 @@ public final class SessionFolder: Sendable {
         path + "/" + relative
     }
 
-    /// Rewrites `session.json` with the end time and verdict, closes the log and writes the reports.
+    /// Closes the log, rewrites `session.json` with the end time, verdict, event count and last line's hash,
+    /// and writes the reports.
     public func finish(verdict: Verdict, end: Timestamp = .now) throws(SessionError) {
+        try events.close()
+        // After close no append can slip in between reading the count and the hash.
+        let (count, hash) = (events.lastSeq, events.lastHash)
         let info = state.withLock { state in
             state.info.end = end
             state.info.verdict = verdict
+            state.info.eventCount = count
+            state.info.lastEventHash = hash
             return state.info
         }
-        try events.close()
         try FileSystem.writeAtomically(info.jsonText, to: path + "/session.json")
         try SessionReport.rebuild(folder: path)
     }
