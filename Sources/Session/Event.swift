@@ -17,7 +17,9 @@ public struct Event: Sendable, Equatable {
         public var afterSHA256: String?
 
         /// Frame names from their parts.
-        public init(before: String? = nil, after: String? = nil, beforeSHA256: String? = nil, afterSHA256: String? = nil) {
+        public init(
+            before: String? = nil, after: String? = nil, beforeSHA256: String? = nil, afterSHA256: String? = nil
+        ) {
             self.before = before
             self.after = after
             self.beforeSHA256 = beforeSHA256

@@ -12,7 +12,9 @@ public enum EventChain {
     public static func hash(_ bytes: some Collection<UInt8>) -> String {
         var hasher = SHA256()
         // One contiguous buffer: a line or a PNG is hashed in one update, with no copy when it is already an array.
-        let hashed: Void? = bytes.withContiguousStorageIfAvailable { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        let hashed: Void? = bytes.withContiguousStorageIfAvailable {
+            hasher.update(bufferPointer: UnsafeRawBufferPointer($0))
+        }
         if hashed == nil { Array(bytes).withUnsafeBytes { hasher.update(bufferPointer: $0) } }
         return hex(hasher.finalize())
     }

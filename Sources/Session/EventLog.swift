@@ -54,8 +54,8 @@ public final class EventLog: Sendable {
         let completeEnd = (bytes.lastIndex(of: newline) ?? -1) + 1
         if completeEnd < bytes.count {
             guard ftruncate(fd, off_t(completeEnd)) == 0 else { throw .io(path: path, message: FileSystem.lastError()) }
-            logger.notice(
-                "\(path): removed a cut-off last line of \(bytes.count - completeEnd) bytes before appending (a killed run)")
+            let removed = bytes.count - completeEnd
+            logger.notice("\(path): removed a cut-off last line of \(removed) bytes before appending (a killed run)")
         }
         let complete = bytes[..<completeEnd]
         let events = try parse(String(decoding: complete, as: UTF8.self), path: path).events

@@ -13,25 +13,30 @@ public enum HTMLReport {
 
     /// One page for several sessions (`foredesk report --merge`): a table of them, then a section per session
     /// as `html(info:events:truncatedLine:)` shows it. folderLinks are the session folders relative to the
-    /// page, one per session, so frames and output link to where they are.
-    public static func merged(_ sessions: [SessionReport.Loaded], folderLinks: [String]) -> String {
+    /// page, one per session, so frames and output link to where they are; evidence is each session's
+    /// `SessionVerification.summary`.
+    public static func merged(_ sessions: [SessionReport.Loaded], folderLinks: [String], evidence: [String]) -> String {
         let e = Markup.escape
         let failedSessions = sessions.filter { $0.info.verdict != .passed }.count
         let overall = failedSessions == 0 ? "passed" : "failed"
-        var header = "<h1>\(sessions.count) sessions <span class=\"badge \(overall)\">\(failedSessions) not passed</span></h1>\n"
-        header += "<table class=\"sessions\">\n<tr><th>session</th><th>verdict</th><th>steps</th><th>failed or denied</th><th>folder</th></tr>\n"
+        var header = "<h1>\(sessions.count) sessions <span class=\"badge \(overall)\">\(failedSessions) not passed</span>"
+            + "</h1>\n<table class=\"sessions\">\n<tr><th>session</th><th>verdict</th><th>steps</th>"
+            + "<th>failed or denied</th><th>evidence</th><th>folder</th></tr>\n"
         for (index, session) in sessions.enumerated() {
             let verdict = verdictName(session.info.verdict)
             header += "<tr><td><a href=\"#session-\(index + 1)\">\(e(session.info.scenario))</a></td>"
                 + "<td><span class=\"badge \(verdict)\">\(verdict)</span></td><td>\(session.events.count)</td>"
-                + "<td>\(session.events.filter(\.failed).count)</td><td><code>\(e(folderLinks[index]))</code></td></tr>\n"
+                + "<td>\(session.events.filter(\.failed).count)</td>"
+                + "<td><span class=\"badge \(evidence[index].hasPrefix("intact") ? "passed" : "failed")\">"
+                + "\(e(evidence[index]))</span></td><td><code>\(e(folderLinks[index]))</code></td></tr>\n"
         }
         header += "</table>\n"
         var main = ""
         for (index, session) in sessions.enumerated() {
             let base = Markup.pathURL(folderLinks[index]) + "/"
             main += "<section class=\"session\" id=\"session-\(index + 1)\">\n"
-                + sessionHeader(info: session.info, events: session.events, truncatedLine: session.truncatedLine, level: 2)
+                + sessionHeader(
+                    info: session.info, events: session.events, truncatedLine: session.truncatedLine, level: 2)
                 + "<ol class=\"events\">\n"
                 + session.events.map { item($0, linkBase: base, idPrefix: "s\(index + 1)-") }.joined()
                 + "</ol>\n</section>\n"

@@ -100,9 +100,14 @@ public enum SessionReport {
         for session in sessions {
             links.append(FileSystem.relativePath(from: base, to: try FileSystem.absolutePath(session.folder)))
         }
+        // The evidence check of each session goes in the table, so a merged report shows which logs can be trusted.
+        let evidence = sessions.map { session in
+            (try? SessionVerification.verify(folder: session.folder))?.summary ?? "unreadable"
+        }
         let summary = MergeSummary(sessions: sessions, reportPath: out + "/report.html", junitPath: out + "/junit.xml")
         try FileSystem.writeAtomically(JUnitReport.merged(sessions), to: summary.junitPath)
-        try FileSystem.writeAtomically(HTMLReport.merged(sessions, folderLinks: links), to: summary.reportPath)
+        try FileSystem.writeAtomically(
+            HTMLReport.merged(sessions, folderLinks: links, evidence: evidence), to: summary.reportPath)
         return summary
     }
 

@@ -24,16 +24,26 @@ public struct SessionVerification: Sendable, Equatable {
     public var lastHash: String
     /// Frames whose digest was compared with their file.
     public var framesChecked: Int
-    /// True when `session.json` records the final event count and hash, so the end of the log is proved too.
-    public var finished: Bool
+    /// True when the end of the log is proved too: `session.json` records the final event count and hash (the
+    /// session finished), or the last hash matched the one kept elsewhere.
+    public var endProved: Bool
     /// A last line without its newline that does not parse: the run was killed while writing it.
     public var cutOffLine: Int?
+
+    /// The verdict in a few words, for a table: `intact`, `intact so far`, `not chained`, `broken at line 5`.
+    public var summary: String {
+        switch status {
+        case .intact: endProved ? "intact" : "intact so far"
+        case .notChained: "not chained"
+        case .broken(let line, _): line.map { "broken at line \($0)" } ?? "broken"
+        }
+    }
 
     /// What a reviewer should know beyond an intact verdict: the limits of what it proves here.
     public var notes: [String] {
         guard status == .intact else { return [] }
         var notes: [String] = []
-        if !finished {
+        if !endProved {
             notes.append(
                 "the run did not finish (it was killed or is still running): events removed from or changed at the end"
                     + " of the log cannot be detected; only what is there was checked")
@@ -59,17 +69,23 @@ extension SessionVerification {
         let sessionText = try FileSystem.readText(sessionPath)
         let bytes = try FileSystem.readBytes(folder + "/events.jsonl")
         guard sessionText != nil || bytes != nil else { throw .notASession(path: folder) }
-        let info = try sessionText.map { (text) throws(SessionError) in try SessionInfo(jsonText: text, path: sessionPath) }
+        let info = try sessionText.map { (text) throws(SessionError) in
+            try SessionInfo(jsonText: text, path: sessionPath)
+        }
         var checker = ChainChecker(folder: folder, bytes: bytes ?? [])
         // A finished session's count and hash; a killed one has neither.
         if let info, info.verdict != .running, let count = info.eventCount, let hash = info.lastEventHash {
             checker.final = (count, hash)
         }
         var result = checker.run()
-        if result.status == .intact, let expected = expectedLastHash?.lowercased(), !result.lastHash.hasPrefix(expected) {
+        guard result.status == .intact, let expected = expectedLastHash?.lowercased() else { return result }
+        if result.lastHash.hasPrefix(expected) {
+            result.endProved = true
+        } else {
             result.status = .broken(
                 line: nil,
-                problem: "the last event's hash is \(result.lastHash), not the expected \(expected): the log was changed,"
+                problem:
+                    "the last event's hash is \(result.lastHash), not the expected \(expected): the log was changed,"
                     + " cut or rewritten since that hash was taken")
         }
         return result
@@ -94,7 +110,7 @@ private struct ChainChecker {
 
     func run() -> SessionVerification {
         var result = SessionVerification(
-            status: .intact, eventCount: 0, lastHash: EventChain.genesis, framesChecked: 0, finished: final != nil,
+            status: .intact, eventCount: 0, lastHash: EventChain.genesis, framesChecked: 0, endProved: final != nil,
             cutOffLine: nil)
         let events = lines.map { try? Event(jsonLine: String(decoding: $0, as: UTF8.self)) }
         var previousSeq = 0
@@ -116,7 +132,8 @@ private struct ChainChecker {
                 result.eventCount = lines.count
                 return result
             }
-            if let problem = problem(at: index, event: event, previousSeq: previousSeq, previousHash: result.lastHash,
+            if let problem = problem(
+                at: index, event: event, previousSeq: previousSeq, previousHash: result.lastHash,
                 events: events)
             {
                 result.status = .broken(line: problem.line, problem: problem.text)
@@ -131,7 +148,8 @@ private struct ChainChecker {
             result.eventCount = number
         }
         if let final {
-            if let problem = tailProblem(final, count: result.eventCount, lastHash: result.lastHash, cut: result.cutOffLine)
+            if let problem = tailProblem(
+                final, count: result.eventCount, lastHash: result.lastHash, cut: result.cutOffLine)
             {
                 result.status = .broken(line: problem.line, problem: problem.text)
             }
@@ -218,7 +236,9 @@ private struct ChainChecker {
 
     /// A frame the event names whose file is missing or differs from the digest the event recorded.
     func frameProblem(_ event: Event, line: Int, checked: inout Int) -> String? {
-        for (name, digest) in [(event.frames.before, event.frames.beforeSHA256), (event.frames.after, event.frames.afterSHA256)] {
+        for (name, digest) in [
+            (event.frames.before, event.frames.beforeSHA256), (event.frames.after, event.frames.afterSHA256),
+        ] {
             guard let name, let digest else { continue }
             let bytes: [UInt8]?
             do throws(SessionError) {

@@ -121,7 +121,8 @@ final class JUnitTally: NSObject, XMLParserDelegate {
             var info = VerifyCommandTests.info
             info.scenario = "checkout"
             let second = try SessionFolder.create(in: dir + "/shard-2", info: info)
-            try second.record(Event(step: "1: launch shop", action: RecordedAction(.launch(app: "shop", command: "shop"))))
+            try second.record(
+                Event(step: "1: launch shop", action: RecordedAction(.launch(app: "shop", command: "shop"))))
             try second.record(
                 Event(
                     step: "2: key ctrl+alt+f1", action: RecordedAction(.key("ctrl+alt+f1")),
@@ -139,15 +140,27 @@ final class JUnitTally: NSObject, XMLParserDelegate {
             #expect(html.contains(#"<section class="session" id="session-2">"#))
             #expect(html.contains("6: click step 6") && html.contains("2: key ctrl+alt+f1"))
             #expect(html.contains("ctrl+alt+f1 leaves the app"))
+            #expect(html.components(separatedBy: #"<span class="badge passed">intact</span>"#).count == 3)
             // Frames stay in their session folder; the merged page links to them relative to itself.
             let sessionName = try #require(first.split(separator: "/").last)
-            #expect(html.contains(#"<img loading="lazy" src="../shard-1/\#(sessionName)/frames/0001-before-click.png""#))
+            let frame = "../shard-1/\(sessionName)/frames/0001-before-click.png"
+            #expect(html.contains(#"<img loading="lazy" src="\#(frame)""#))
             #expect(!html.contains("http://") && !html.contains("https://"))
 
             let junit = try JUnitTally.parse(dir + "/merged/junit.xml")
             #expect(junit.suites == ["login", "checkout"])
             #expect(junit.testcases == 8)
             #expect(junit.failures == 1)
+
+            // A session whose log was edited still merges, and the table says its evidence is broken.
+            let path = second.path + "/events.jsonl"
+            let edited = try String(contentsOfFile: path, encoding: .utf8)
+                .replacingOccurrences(of: "launch shop", with: "launch shoq")
+            try edited.write(toFile: path, atomically: true, encoding: .utf8)
+            let merged = try foredesk(["report", "--merge", dir + "/shard-1", second.path, "--out", dir + "/merged"])
+            #expect(merged.status == 0, "\(merged.stderr)")
+            let again = try String(contentsOfFile: dir + "/merged/report.html", encoding: .utf8)
+            #expect(again.contains(#"<span class="badge failed">broken at line 1</span>"#))
         }
     }
 

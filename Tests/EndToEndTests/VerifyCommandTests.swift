@@ -44,7 +44,9 @@ import Testing
     }
 
     /// Runs verify and checks it failed with exit 1 naming what the caller expects.
-    func expectBroken(_ folder: String, _ fragment: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    func expectBroken(_ folder: String, _ fragment: String, sourceLocation: Testing.SourceLocation = #_sourceLocation)
+        throws
+    {
         let result = try foredesk(["verify", folder])
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)", sourceLocation: sourceLocation)
         #expect(result.stderr.contains("not intact"), "\(result.stderr)", sourceLocation: sourceLocation)
@@ -91,7 +93,8 @@ import Testing
             var lines = try Self.lines(folder)
             lines[3] = lines[3].replacingOccurrences(of: "{\"seq\":4,", with: "{\"seq\":7,")
             try Self.write(lines, to: folder)
-            try expectBroken(folder, "line 4 was changed after it was written: it follows seq 3, so its seq should be 4")
+            try expectBroken(
+                folder, "line 4 was changed after it was written: it follows seq 3, so its seq should be 4")
         }
     }
 
@@ -115,7 +118,8 @@ import Testing
             var lines = try Self.lines(folder)
             lines.swapAt(2, 3)
             try Self.write(lines, to: folder)
-            try expectBroken(folder, "lines are out of order at line 3: seq 4 comes right after seq 2 (seq 3 is on line 4)")
+            try expectBroken(
+                folder, "lines are out of order at line 3: seq 4 comes right after seq 2 (seq 3 is on line 4)")
         }
     }
 
@@ -124,14 +128,16 @@ import Testing
             let folder = try Self.makeSession(in: dir)
             let lines = try Self.lines(folder)
             try Self.write(Array(lines.dropLast(2)), to: folder)
-            try expectBroken(folder, "ends after line 4, but the session finished with 6 events: the last 2 lines were removed")
+            try expectBroken(
+                folder, "ends after line 4, but the session finished with 6 events: the last 2 lines were removed")
 
             // Editing the last line leaves no later line to object, but session.json recorded its hash.
             var edited = lines
             edited[5] = edited[5].replacingOccurrences(of: "\"duration_ms\":106", with: "\"duration_ms\":1")
             #expect(edited[5] != lines[5])
             try Self.write(edited, to: folder)
-            try expectBroken(folder, "line 6 was changed after the session finished: session.json records its SHA-256 as")
+            try expectBroken(
+                folder, "line 6 was changed after the session finished: session.json records its SHA-256 as")
         }
     }
 
@@ -159,9 +165,16 @@ import Testing
             let result = try foredesk(["verify", folder])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.hasPrefix("intact so far: 5 events, 4 frames, last hash "), "\(result.stdout)")
-            #expect(result.stderr.contains("line 6 was cut off mid-write when the run was killed; that is not tampering"))
+            #expect(
+                result.stderr.contains("line 6 was cut off mid-write when the run was killed; that is not tampering"))
             #expect(result.stderr.contains("the run did not finish"))
             #expect(!result.stderr.contains("not intact"))
+
+            // A hash kept elsewhere proves the end that the killed run could not record.
+            let hash = String(try #require(result.stdout.split(separator: " ").last).prefix(64))
+            let anchored = try foredesk(["verify", folder, "--expect", hash])
+            #expect(anchored.stdout.hasPrefix("intact: 5 events"), "\(anchored.stdout)")
+            #expect(!anchored.stderr.contains("the run did not finish"))
         }
     }
 

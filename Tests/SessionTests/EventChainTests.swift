@@ -92,8 +92,10 @@ import Testing
     @Test func recordAddsTheDigestOfEachFrameTheFolderSaved() throws {
         try withTemporaryDirectory { out in
             let folder = try SessionFolder.create(in: out, info: Fixtures.info)
-            let before = try folder.saveFrame(Frame(width: 8, height: 4, color: Color(red: 200, green: 0, blue: 0)), name: "before")
-            let after = try folder.saveFrame(Frame(width: 8, height: 4, color: Color(red: 0, green: 200, blue: 0)), name: "after")
+            let before = try folder.saveFrame(
+                Frame(width: 8, height: 4, color: Color(red: 200, green: 0, blue: 0)), name: "before")
+            let after = try folder.saveFrame(
+                Frame(width: 8, height: 4, color: Color(red: 0, green: 200, blue: 0)), name: "after")
             var event = Fixtures.events()[0]
             event.frames = .init(before: before, after: after)
             let stored = try folder.record(event)
@@ -106,7 +108,7 @@ import Testing
             let result = try SessionVerification.verify(folder: folder.path)
             #expect(result.status == .intact)
             #expect(result.framesChecked == 2)
-            #expect(result.finished)
+            #expect(result.endProved)
             #expect(result.lastHash == folder.info.lastEventHash)
         }
     }
@@ -118,7 +120,8 @@ import Testing
                 event.seq = index + 1
                 lines.append(event.jsonLine.replacingOccurrences(of: ",\"prev\":null", with: ""))
             }
-            try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/events.jsonl", atomically: true, encoding: .utf8)
+            try (lines.joined(separator: "\n") + "\n").write(
+                toFile: dir + "/events.jsonl", atomically: true, encoding: .utf8)
             let result = try SessionVerification.verify(folder: dir)
             #expect(result.status == .notChained)
             #expect(result.eventCount == 4)

@@ -36,7 +36,9 @@ struct ReportCommand: ParsableCommand {
         if merge {
             if out == nil { throw ValidationError("--merge needs --out DIR for the merged report.html and junit.xml") }
         } else {
-            if out != nil { throw ValidationError("--out goes with --merge; a single report is written into its session folder") }
+            if out != nil {
+                throw ValidationError("--out goes with --merge; a single report is written into its session folder")
+            }
             if folders.count > 1 { throw ValidationError("give one session folder, or --merge to join several") }
         }
     }
@@ -70,8 +72,8 @@ struct ReportCommand: ParsableCommand {
             let notPassed = summary.sessions.filter { $0.info.verdict != .passed }.count
             let steps = summary.sessions.map(\.events.count).reduce(0, +)
             printError(
-                "foredesk: merged \(summary.sessions.count) sessions (\(steps) steps, \(notPassed) sessions not passed);"
-                    + " wrote \(summary.junitPath)")
+                "foredesk: merged \(summary.sessions.count) sessions (\(steps) steps, \(notPassed) sessions not"
+                    + " passed); wrote \(summary.junitPath)")
             print(summary.reportPath)
         }
     }

@@ -51,13 +51,13 @@ struct VerifyCommand: ParsableCommand {
             case .intact:
                 let frames = result.framesChecked == 1 ? "1 frame" : "\(result.framesChecked) frames"
                 let events = result.eventCount == 1 ? "1 event" : "\(result.eventCount) events"
-                print("\(result.finished ? "intact" : "intact so far"): \(events), \(frames), last hash \(result.lastHash)")
+                print("\(result.summary): \(events), \(frames), last hash \(result.lastHash)")
             case .notChained:
                 throw CommandFailure(
                     message: "not chained: \(folder)/events.jsonl (\(result.eventCount) lines) was written without"
                         + " hashes (by an older foredesk), so nothing about it can be verified",
                     code: Exit.actionFailed)
-            case let .broken(_, problem):
+            case .broken(_, let problem):
                 throw CommandFailure(message: "not intact: \(folder): \(problem)", code: Exit.actionFailed)
             }
         }
