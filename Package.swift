@@ -22,6 +22,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
@@ -55,7 +56,11 @@ let package = Package(
         // Evidence: events.jsonl, frames, session.json, report.html and junit.xml; never runs anything.
         .target(
             name: "Session",
-            dependencies: ["Imaging", "Policy", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Imaging", "Policy", .product(name: "Logging", package: "swift-log"),
+                // SHA-256 for the hash chain of events.jsonl and the frame digests (BoringSSL's, with assembly).
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
         // Scenarios: the YAML format and the runner.
@@ -96,7 +101,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Desktop", "Imaging", "Processes", "Sandbox"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "DesktopTests", dependencies: ["Desktop", "Imaging", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["Imaging", "Sandbox", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["Imaging", "Policy", "Sandbox", "Session", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SandboxTests", dependencies: ["CSandbox", "Sandbox", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SessionTests", dependencies: ["Session", "TestSupport"], swiftSettings: strict),

@@ -3,16 +3,27 @@ public import Imaging
 /// One line of `events.jsonl`: an action, the gate's decision and what the desktop looked like around it.
 public struct Event: Sendable, Equatable {
     /// Frame files before and after the action, relative to the session folder (`frames/0003-before-click.png`).
+    ///
+    /// `SessionFolder.record` fills in the SHA-256 of each frame it saved, so the chained line vouches for the
+    /// PNG too; `foredesk verify` compares them with the files.
     public struct Frames: Sendable, Equatable {
         /// The frame taken before the action.
         public var before: String?
         /// The frame taken after the action, once the screen settled.
         public var after: String?
+        /// The SHA-256 (hex) of the before frame's file, when the session saved it.
+        public var beforeSHA256: String?
+        /// The SHA-256 (hex) of the after frame's file, when the session saved it.
+        public var afterSHA256: String?
 
         /// Frame names from their parts.
-        public init(before: String? = nil, after: String? = nil) {
+        public init(
+            before: String? = nil, after: String? = nil, beforeSHA256: String? = nil, afterSHA256: String? = nil
+        ) {
             self.before = before
             self.after = after
+            self.beforeSHA256 = beforeSHA256
+            self.afterSHA256 = afterSHA256
         }
     }
 
@@ -54,13 +65,16 @@ public struct Event: Sendable, Equatable {
     public var output: Output?
     /// Why the step failed; nil when it did not.
     public var error: String?
+    /// The SHA-256 (hex) of the line before this one in `events.jsonl` (`EventChain.genesis` for the first);
+    /// `EventLog.append` assigns it, and logs written before the chain existed have none.
+    public var prev: String?
 
     /// An event from its parts; seq is assigned by `EventLog.append`.
     public init(
         seq: Int = 0, time: Timestamp = .now, step: String? = nil, action: RecordedAction,
         decision: DecisionRecord? = nil, foreground: WindowRecord? = nil, pointer: Point? = nil,
         frames: Frames = Frames(), settleMilliseconds: Int? = nil, durationMilliseconds: Int? = nil,
-        output: Output? = nil, error: String? = nil
+        output: Output? = nil, error: String? = nil, prev: String? = nil
     ) {
         self.seq = seq
         self.time = time
@@ -74,6 +88,7 @@ public struct Event: Sendable, Equatable {
         self.durationMilliseconds = durationMilliseconds
         self.output = output
         self.error = error
+        self.prev = prev
     }
 
     /// The step failed: it has an error, or the gate denied it.
@@ -97,7 +112,13 @@ public struct Event: Sendable, Equatable {
             .init("decision", decision?.json ?? .null),
             .init("foreground", foreground?.json ?? .null),
             .init("pointer", pointer.map { .object([.init("x", .int($0.x)), .init("y", .int($0.y))]) } ?? .null),
-            .init("frames", .object([.init("before", optional(frames.before)), .init("after", optional(frames.after))])),
+            .init(
+                "frames",
+                .object([
+                    .init("before", optional(frames.before)), .init("after", optional(frames.after)),
+                    .init("before_sha256", optional(frames.beforeSHA256)),
+                    .init("after_sha256", optional(frames.afterSHA256)),
+                ])),
             .init("settle_ms", optional(settleMilliseconds)),
             .init("duration_ms", optional(durationMilliseconds)),
             .init(
@@ -105,6 +126,7 @@ public struct Event: Sendable, Equatable {
                 output.map { .object([.init("stdout", optional($0.stdout)), .init("stderr", optional($0.stderr))]) }
                     ?? .null),
             .init("error", optional(error)),
+            .init("prev", optional(prev)),
         ])
     }
 
@@ -148,9 +170,11 @@ public struct Event: Sendable, Equatable {
             decision: try nonNull("decision").map { (value) throws(DecodingProblem) in try DecisionRecord(json: value) },
             foreground: try nonNull("foreground").map { (value) throws(DecodingProblem) in try WindowRecord(json: value) },
             pointer: pointer,
-            frames: Frames(before: frames?["before"]?.stringValue, after: frames?["after"]?.stringValue),
+            frames: Frames(
+                before: frames?["before"]?.stringValue, after: frames?["after"]?.stringValue,
+                beforeSHA256: frames?["before_sha256"]?.stringValue, afterSHA256: frames?["after_sha256"]?.stringValue),
             settleMilliseconds: nonNull("settle_ms")?.intValue, durationMilliseconds: nonNull("duration_ms")?.intValue,
             output: output.map { Output(stdout: $0["stdout"]?.stringValue, stderr: $0["stderr"]?.stringValue) },
-            error: nonNull("error")?.stringValue)
+            error: nonNull("error")?.stringValue, prev: nonNull("prev")?.stringValue)
     }
 }

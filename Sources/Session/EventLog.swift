@@ -7,7 +7,8 @@ import Synchronization
     import Musl
 #endif
 
-/// Appends events to `events.jsonl`, one JSON object a line, each with its own write(2).
+/// Appends events to `events.jsonl`, one JSON object a line, each with its own write(2), each chained to the
+/// line before it by that line's SHA-256 in `prev` (see `EventChain`).
 ///
 /// A line reaches the kernel before `append` returns, so a run killed with SIGKILL loses at most the event
 /// being written; with `syncEachEvent` it also reaches the disk (fsync), surviving a power cut.
@@ -22,17 +23,44 @@ public final class EventLog: Sendable {
     private struct State {
         var fd: Int32
         var lastSeq: Int
+        var lastHash: String
     }
 
-    /// Opens path for appending, creating it; seq numbers go on after the last event already there.
+    /// Opens path for appending, creating it; seq numbers and the hash chain go on from the last complete line.
+    ///
+    /// A cut-off last line (a killed run) is removed first: it was never a whole event, and a new line written
+    /// after it would otherwise be glued onto it.
     public init(path: String, syncEachEvent: Bool = false) throws(SessionError) {
-        let existing = FileSystem.exists(path) ? try Self.read(path: path).events.last?.seq ?? 0 : 0
         // O_APPEND: every write lands at the end, even if another writer (a resumed run) holds the file too.
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .io(path: path, message: FileSystem.lastError()) }
+        let seq: Int
+        let hash: String
+        do throws(SessionError) {
+            (seq, hash) = try Self.resume(path: path, fd: fd)
+        } catch {
+            FileSystem.closeDescriptor(fd)
+            throw error
+        }
         self.path = path
         self.syncEachEvent = syncEachEvent
-        self.state = Mutex(State(fd: fd, lastSeq: existing))
+        self.state = Mutex(State(fd: fd, lastSeq: seq, lastHash: hash))
+    }
+
+    /// The last seq and the hash of the last complete line of the file open as fd, after cutting off a partial line.
+    private static func resume(path: String, fd: Int32) throws(SessionError) -> (seq: Int, hash: String) {
+        let bytes = try FileSystem.readBytes(path) ?? []
+        let newline = UInt8(ascii: "\n")
+        let completeEnd = (bytes.lastIndex(of: newline) ?? -1) + 1
+        if completeEnd < bytes.count {
+            guard ftruncate(fd, off_t(completeEnd)) == 0 else { throw .io(path: path, message: FileSystem.lastError()) }
+            let removed = bytes.count - completeEnd
+            logger.notice("\(path): removed a cut-off last line of \(removed) bytes before appending (a killed run)")
+        }
+        let complete = bytes[..<completeEnd]
+        let events = try parse(String(decoding: complete, as: UTF8.self), path: path).events
+        guard let last = complete.dropLast().split(separator: newline).last else { return (0, EventChain.genesis) }
+        return (events.last?.seq ?? 0, EventChain.hash(last))
     }
 
     deinit {
@@ -46,15 +74,23 @@ public final class EventLog: Sendable {
         state.withLock { $0.lastSeq }
     }
 
-    /// Appends event with the next seq and returns it as written.
+    /// The SHA-256 of the last line written (`EventChain.genesis` before the first): the next event's `prev`.
+    public var lastHash: String {
+        state.withLock { $0.lastHash }
+    }
+
+    /// Appends event with the next seq and the previous line's hash as `prev`, and returns it as written.
     @discardableResult
     public func append(_ event: Event) throws(SessionError) -> Event {
         let result = state.withLock { state -> Result<Event, SessionError> in
             guard state.fd >= 0 else { return .failure(.io(path: path, message: "the event log is closed")) }
             var stored = event
             stored.seq = state.lastSeq + 1
+            stored.prev = state.lastHash
             // One write per line: readers see whole lines, and a kill cuts at most this one.
-            let line = Array((stored.jsonLine + "\n").utf8)
+            var line = Array(stored.jsonLine.utf8)
+            let hash = EventChain.hash(line)
+            line.append(UInt8(ascii: "\n"))
             do throws(SessionError) {
                 try FileSystem.writeAll(state.fd, line, path: path)
                 if syncEachEvent, fsync(state.fd) != 0 {
@@ -64,6 +100,7 @@ public final class EventLog: Sendable {
                 return .failure(error)
             }
             state.lastSeq = stored.seq
+            state.lastHash = hash
             return .success(stored)
         }
         return try result.get()

@@ -10,14 +10,20 @@ enum FileSystem {
     ///
     /// The temporary name starts with a dot and ends with `.tmp`, so an interrupted write is easy to spot.
     static func writeAtomically(_ text: String, to path: String) throws(SessionError) {
+        try writeAtomically(Array(text.utf8), to: path)
+    }
+
+    /// Writes bytes whole, as `writeAtomically(_:to:)` does text; sync false skips the fsync (frames, which
+    /// the chained event's digest vouches for, are not worth a disk flush on the action path).
+    static func writeAtomically(_ bytes: [UInt8], to path: String, sync: Bool = true) throws(SessionError) {
         let (directory, name) = split(path)
         let temporary = directory + "/." + name + ".\(getpid()).tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .io(path: path, message: lastError()) }
         do throws(SessionError) {
-            try writeAll(fd, Array(text.utf8), path: path)
+            try writeAll(fd, bytes, path: path)
             // Data before name: after a crash the new name never points at an empty file (ext4 auto_da_alloc aside).
-            guard fsync(fd) == 0 else { throw .io(path: path, message: lastError()) }
+            guard !sync || fsync(fd) == 0 else { throw .io(path: path, message: lastError()) }
         } catch {
             close(fd)
             unlink(temporary)
@@ -48,6 +54,11 @@ enum FileSystem {
 
     /// The whole file as text (invalid UTF-8 repaired), or nil when it does not exist.
     static func readText(_ path: String) throws(SessionError) -> String? {
+        try readBytes(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The whole file's bytes, or nil when it does not exist.
+    static func readBytes(_ path: String) throws(SessionError) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
@@ -65,7 +76,7 @@ enum FileSystem {
             if n == 0 { break }
             bytes.append(contentsOf: chunk[0..<n])
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     /// Creates a directory; false when it already exists.
@@ -104,16 +115,38 @@ enum FileSystem {
 
     /// The highest `NNNN` prefix among the names in directory (`0007-click.png` → 7), 0 when there is none.
     static func highestNumber(in directory: String) throws(SessionError) -> Int {
+        try entries(in: directory).compactMap { Int($0.prefix { $0.isASCII && $0.isNumber }) }.max() ?? 0
+    }
+
+    /// The names in directory, without `.` and `..`.
+    static func entries(in directory: String) throws(SessionError) -> [String] {
         guard let dir = opendir(directory) else { throw .io(path: directory, message: lastError()) }
         defer { closedir(dir) }
-        var highest = 0
+        var names: [String] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            if let number = Int(name.prefix { $0.isASCII && $0.isNumber }) { highest = max(highest, number) }
+            if name != "." && name != ".." { names.append(name) }
         }
-        return highest
+        return names
+    }
+
+    /// The absolute path of an existing file with every symbolic link resolved (realpath(3)).
+    static func absolutePath(_ path: String) throws(SessionError) -> String {
+        guard let resolved = realpath(path, nil) else { throw .io(path: path, message: lastError()) }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// The path of target relative to the directory base, both absolute (`/a/out`, `/a/s1` → `../s1`).
+    static func relativePath(from base: String, to target: String) -> String {
+        let from = base.split(separator: "/")
+        let to = target.split(separator: "/")
+        var common = 0
+        while common < min(from.count, to.count), from[common] == to[common] { common += 1 }
+        let parts = Array(repeating: "..", count: from.count - common) + to[common...].map(String.init)
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 
     /// close(2), for types that have a `close` method of their own.

@@ -3,6 +3,36 @@ public enum JUnitReport {
     /// The XML document for a session: failures for denied or failed steps with their message, and the gate's
     /// reason as system-out; an interrupted run (verdict still `running`) adds one error case saying so.
     public static func xml(info: SessionInfo, events: [Event], truncatedLine: Int? = nil) -> String {
+        document([suite(info: info, events: events, truncatedLine: truncatedLine)])
+    }
+
+    /// One document with a test suite per session, as `xml(info:events:truncatedLine:)` writes each, and the
+    /// totals of all of them on `<testsuites>`: what `foredesk report --merge` writes.
+    public static func merged(_ sessions: [SessionReport.Loaded]) -> String {
+        document(sessions.map { suite(info: $0.info, events: $0.events, truncatedLine: $0.truncatedLine) })
+    }
+
+    struct Suite {
+        var xml: String
+        var tests: Int
+        var failures: Int
+        var errors: Int
+        var milliseconds: Int
+    }
+
+    static func document(_ suites: [Suite]) -> String {
+        let attributes = counts(
+            tests: suites.map(\.tests).reduce(0, +), failures: suites.map(\.failures).reduce(0, +),
+            errors: suites.map(\.errors).reduce(0, +), milliseconds: suites.map(\.milliseconds).reduce(0, +))
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"foredesk\" \(attributes)>\n"
+            + suites.map(\.xml).joined() + "</testsuites>\n"
+    }
+
+    static func counts(tests: Int, failures: Int, errors: Int, milliseconds: Int) -> String {
+        "tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"0\" time=\"\(seconds(milliseconds))\""
+    }
+
+    static func suite(info: SessionInfo, events: [Event], truncatedLine: Int?) -> Suite {
         let suite = Markup.escape(info.scenario)
         var cases: [String] = []
         var failures = 0
@@ -38,12 +68,10 @@ public enum JUnitReport {
                 "    <testcase name=\"session\" classname=\"\(suite)\" time=\"0.000\">\n"
                     + "      <error message=\"run \(info.verdict.rawValue)\" type=\"\(info.verdict.rawValue)\"/>\n    </testcase>\n")
         }
-        let total = seconds(info.end.map { Int($0.millisecondsSinceEpoch - info.start.millisecondsSinceEpoch) } ?? 0)
-        let counts = "tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"0\" time=\"\(total)\""
-        return """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <testsuites name="foredesk" \(counts)>
-              <testsuite name="\(suite)" \(counts) timestamp="\(info.start.iso8601)">
+        let total = info.end.map { Int($0.millisecondsSinceEpoch - info.start.millisecondsSinceEpoch) } ?? 0
+        let attributes = counts(tests: cases.count, failures: failures, errors: errors, milliseconds: total)
+        let xml = """
+              <testsuite name="\(suite)" \(attributes) timestamp="\(info.start.iso8601)">
                 <properties>
                   <property name="policy_digest" value="\(Markup.escape(info.policyDigest))"/>
                   <property name="display" value="\(Markup.escape(info.display))"/>
@@ -51,7 +79,8 @@ public enum JUnitReport {
                   <property name="version" value="\(Markup.escape(info.version))"/>
                 </properties>
 
-            """ + cases.joined() + "  </testsuite>\n</testsuites>\n"
+            """ + cases.joined() + "  </testsuite>\n"
+        return Suite(xml: xml, tests: cases.count, failures: failures, errors: errors, milliseconds: max(0, total))
     }
 
     static func seconds(_ milliseconds: Int) -> String {

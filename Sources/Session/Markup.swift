@@ -23,6 +23,14 @@ enum Markup {
 
     /// A relative path for an `href` or `src`: each segment percent-encoded, so names stay links, not markup.
     static func relativeURL(_ path: String) -> String {
+        let out = pathURL(path)
+        // "../" or an absolute path would leave the session folder; such names are not ours to link.
+        if out.hasPrefix("/") || out.split(separator: "/").contains("..") { return "#" }
+        return out
+    }
+
+    /// A path percent-encoded for a URL, `..` and all: only for paths foredesk computed itself.
+    static func pathURL(_ path: String) -> String {
         var out = ""
         for byte in path.utf8 {
             switch byte {
@@ -35,8 +43,6 @@ enum Markup {
                 out += "%" + (hex.count == 1 ? "0" : "") + hex
             }
         }
-        // "../" or an absolute path would leave the session folder; such names are not ours to link.
-        if out.hasPrefix("/") || out.split(separator: "/").contains("..") { return "#" }
         return out
     }
 }

@@ -17,6 +17,12 @@ public final class SessionFolder: Sendable {
         var info: SessionInfo
         var frameCount: Int
         var outputCount: Int
+        /// The SHA-256 of each frame this folder saved, by relative path, for the event that names it.
+        var frameDigests: [String: String] = [:]
+        /// Frames reserved with `reserveFrame` and not yet stored (or abandoned).
+        var pendingFrames: Set<String> = []
+        /// Events that name a pending frame, and every event after them, in the order recorded.
+        var waitingEvents: [Event] = []
     }
 
     /// The session facts as last written to `session.json`.
@@ -65,10 +71,90 @@ public final class SessionFolder: Sendable {
         self.state = Mutex(State(info: info, frameCount: frameCount, outputCount: outputCount))
     }
 
-    /// Appends an event to `events.jsonl` (see `EventLog.append`).
+    /// Appends an event to `events.jsonl` (see `EventLog.append`), adding the SHA-256 of each frame it names
+    /// that this folder saved, so the chain vouches for the PNG files too.
+    ///
+    /// An event that names a frame still being written in the background (`reserveFrame`) waits, with
+    /// every event recorded after it, until that frame is stored: the log keeps its order and every digest,
+    /// and the caller never waits for an encoder. Such an event is returned as given, without its seq.
     @discardableResult
     public func record(_ event: Event) throws(SessionError) -> Event {
-        try events.append(event)
+        let result = state.withLock { state -> Result<Event, SessionError> in
+            if !state.waitingEvents.isEmpty || names(event, in: state.pendingFrames) {
+                state.waitingEvents.append(event)
+                return .success(event)
+            }
+            do throws(SessionError) {
+                return .success(try append(event, &state))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private func names(_ event: Event, in frames: Set<String>) -> Bool {
+        [event.frames.before, event.frames.after].contains { $0.map(frames.contains) ?? false }
+    }
+
+    private func append(_ event: Event, _ state: inout State) throws(SessionError) -> Event {
+        var event = event
+        if event.frames.beforeSHA256 == nil, let name = event.frames.before {
+            event.frames.beforeSHA256 = state.frameDigests[name]
+        }
+        if event.frames.afterSHA256 == nil, let name = event.frames.after {
+            event.frames.afterSHA256 = state.frameDigests[name]
+        }
+        return try events.append(event)
+    }
+
+    /// Appends the waiting events whose frames are all stored, in order; with everything, all of them.
+    private func flushWaiting(_ state: inout State, everything: Bool = false) throws(SessionError) {
+        while let first = state.waitingEvents.first, everything || !names(first, in: state.pendingFrames) {
+            state.waitingEvents.removeFirst()
+            _ = try append(first, &state)
+        }
+    }
+
+    /// Reserves `frames/NNNN-name.png` for a frame that `storeFrame` (or `abandonFrame`) will deliver later,
+    /// from any thread; events naming it wait until then.
+    public func reserveFrame(name: String) -> String {
+        state.withLock { state in
+            state.frameCount += 1
+            let relative = "frames/" + Self.numbered(state.frameCount, Self.safeName(name, fallback: "frame")) + ".png"
+            state.pendingFrames.insert(relative)
+            return relative
+        }
+    }
+
+    /// Writes a reserved frame's PNG bytes, keeps its digest, and appends the events that waited for it.
+    public func storeFrame(_ png: [UInt8], at relative: String) throws(SessionError) {
+        var failure: SessionError?
+        do throws(SessionError) {
+            try FileSystem.writeAtomically(png, to: path + "/" + relative, sync: false)
+        } catch {
+            failure = error
+        }
+        let digest = EventChain.hash(png)
+        let flushed = state.withLock { state -> SessionError? in
+            if failure == nil { state.frameDigests[relative] = digest }
+            state.pendingFrames.remove(relative)
+            do throws(SessionError) {
+                try flushWaiting(&state)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let problem = failure ?? flushed { throw problem }
+    }
+
+    /// Gives up a reserved frame that could not be made; the events naming it are appended without its digest.
+    public func abandonFrame(_ relative: String) {
+        state.withLock { state in
+            state.pendingFrames.remove(relative)
+            try? flushWaiting(&state)
+        }
     }
 
     /// Writes frame to `frames/NNNN-name.png` with `PNGOptions.screenshot` and returns that relative path.
@@ -78,11 +164,15 @@ public final class SessionFolder: Sendable {
             return state.frameCount
         }
         let relative = "frames/" + Self.numbered(number, Self.safeName(name, fallback: "frame")) + ".png"
+        let png: [UInt8]
         do throws(ImagingError) {
-            try frame.writePNG(to: path + "/" + relative, options: .screenshot)
+            png = try frame.pngData(options: .screenshot)
         } catch {
             throw .imaging(error)
         }
+        try FileSystem.writeAtomically(png, to: path + "/" + relative, sync: false)
+        let digest = EventChain.hash(png)
+        state.withLock { $0.frameDigests[relative] = digest }
         return relative
     }
 
@@ -103,14 +193,21 @@ public final class SessionFolder: Sendable {
         path + "/" + relative
     }
 
-    /// Rewrites `session.json` with the end time and verdict, closes the log and writes the reports.
+    /// Closes the log, rewrites `session.json` with the end time, verdict, event count and last line's hash,
+    /// and writes the reports.
     public func finish(verdict: Verdict, end: Timestamp = .now) throws(SessionError) {
+        // Frames still pending now will never come: their events go in without a digest.
+        try state.withLock { (state) throws(SessionError) in try flushWaiting(&state, everything: true) }
+        try events.close()
+        // After close no append can slip in between reading the count and the hash.
+        let (count, hash) = (events.lastSeq, events.lastHash)
         let info = state.withLock { state in
             state.info.end = end
             state.info.verdict = verdict
+            state.info.eventCount = count
+            state.info.lastEventHash = hash
             return state.info
         }
-        try events.close()
         try FileSystem.writeAtomically(info.jsonText, to: path + "/session.json")
         try SessionReport.rebuild(folder: path)
     }

@@ -30,11 +30,16 @@ public struct SessionInfo: Sendable, Equatable {
     public var end: Timestamp?
     /// How it ended.
     public var verdict: Verdict
+    /// How many events `events.jsonl` held when the session finished; nil while it runs (or for older sessions).
+    public var eventCount: Int?
+    /// The SHA-256 of the last line of `events.jsonl` when the session finished, so a cut tail is detectable.
+    public var lastEventHash: String?
 
     /// Session facts from their parts.
     public init(
         scenario: String, policyDigest: String, display: String, screenSize: Size, version: String,
-        start: Timestamp = .now, end: Timestamp? = nil, verdict: Verdict = .running
+        start: Timestamp = .now, end: Timestamp? = nil, verdict: Verdict = .running, eventCount: Int? = nil,
+        lastEventHash: String? = nil
     ) {
         self.scenario = scenario
         self.policyDigest = policyDigest
@@ -44,6 +49,8 @@ public struct SessionInfo: Sendable, Equatable {
         self.start = start
         self.end = end
         self.verdict = verdict
+        self.eventCount = eventCount
+        self.lastEventHash = lastEventHash
     }
 
     /// The JSON text of `session.json`, one key a line.
@@ -57,6 +64,8 @@ public struct SessionInfo: Sendable, Equatable {
             .init("start", .string(start.iso8601)),
             .init("end", end.map { .string($0.iso8601) } ?? .null),
             .init("verdict", .string(verdict.rawValue)),
+            .init("event_count", eventCount.map { .int($0) } ?? .null),
+            .init("last_event_hash", lastEventHash.map { .string($0) } ?? .null),
         ]
         return "{\n" + members.map { "  " + JSONValue.object([$0]).rendered.dropFirst().dropLast() }.joined(separator: ",\n")
             + "\n}\n"
@@ -88,6 +97,7 @@ public struct SessionInfo: Sendable, Equatable {
             display: json["display"]?.stringValue ?? "",
             screenSize: Size(width: size?["width"]?.intValue ?? 0, height: size?["height"]?.intValue ?? 0),
             version: json["version"]?.stringValue ?? "", start: start,
-            end: json["end"]?.stringValue.flatMap(Timestamp.init(iso8601:)), verdict: verdict)
+            end: json["end"]?.stringValue.flatMap(Timestamp.init(iso8601:)), verdict: verdict,
+            eventCount: json["event_count"]?.intValue, lastEventHash: json["last_event_hash"]?.stringValue)
     }
 }

@@ -1,6 +1,37 @@
 import Foundation
+import FoundationXML
+import Imaging
+import Policy
+import Session
 import TestSupport
 import Testing
+
+/// Counts the test suites, cases and failures of a JUnit document, via Foundation's XMLParser.
+final class JUnitTally: NSObject, XMLParserDelegate {
+    var suites: [String] = []
+    var testcases = 0
+    var failures = 0
+
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
+        switch name {
+        case "testsuite": suites.append(attributes["name"] ?? "")
+        case "testcase": testcases += 1
+        case "failure": failures += 1
+        default: break
+        }
+    }
+
+    static func parse(_ path: String) throws -> JUnitTally {
+        let tally = JUnitTally()
+        let parser = XMLParser(data: try Data(contentsOf: URL(fileURLWithPath: path)))
+        parser.delegate = tally
+        guard parser.parse() else { throw parser.parserError ?? CocoaError(.fileReadCorruptFile) }
+        return tally
+    }
+}
 
 @Suite struct ReportCommandTests {
     /// Three events as `foredesk run` writes them; the third has a title with markup in it.
@@ -68,6 +99,81 @@ import Testing
             let empty = try foredesk(["report", dir])
             #expect(empty.status == 64)
             #expect(empty.stderr.contains("is not a session folder"))
+        }
+    }
+
+    @Test func reportsAChainedSession() throws {
+        try withTemporaryDirectory { dir in
+            let folder = try VerifyCommandTests.makeSession(in: dir)
+            try FileManager.default.removeItem(atPath: folder + "/report.html")
+            let result = try foredesk(["report", folder])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("6 steps, 0 failed or denied"))
+            let html = try String(contentsOfFile: folder + "/report.html", encoding: .utf8)
+            #expect(html.contains("6: click step 6"))
+        }
+    }
+
+    @Test func mergesSessionsFromTwoShardsIntoOneReportAndOneJUnit() throws {
+        try withTemporaryDirectory { dir in
+            // Shard 1 is a run's --out folder holding one session; shard 2 is given as the session folder itself.
+            let first = try VerifyCommandTests.makeSession(in: dir + "/shard-1")
+            var info = VerifyCommandTests.info
+            info.scenario = "checkout"
+            let second = try SessionFolder.create(in: dir + "/shard-2", info: info)
+            try second.record(
+                Event(step: "1: launch shop", action: RecordedAction(.launch(app: "shop", command: "shop"))))
+            try second.record(
+                Event(
+                    step: "2: key ctrl+alt+f1", action: RecordedAction(.key("ctrl+alt+f1")),
+                    decision: DecisionRecord(.deny(Reason(.keysLeaveApp, "ctrl+alt+f1 leaves the app"))),
+                    error: "denied: ctrl+alt+f1 leaves the app"))
+            try second.finish(verdict: .failed)
+
+            let result = try foredesk(["report", "--merge", dir + "/shard-1", second.path, "--out", dir + "/merged"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout == dir + "/merged/report.html\n")
+            #expect(result.stderr.contains("merged 2 sessions (8 steps, 1 sessions not passed)"), "\(result.stderr)")
+
+            let html = try String(contentsOfFile: dir + "/merged/report.html", encoding: .utf8)
+            #expect(html.contains(#"<section class="session" id="session-1">"#))
+            #expect(html.contains(#"<section class="session" id="session-2">"#))
+            #expect(html.contains("6: click step 6") && html.contains("2: key ctrl+alt+f1"))
+            #expect(html.contains("ctrl+alt+f1 leaves the app"))
+            #expect(html.components(separatedBy: #"<span class="badge passed">intact</span>"#).count == 3)
+            // Frames stay in their session folder; the merged page links to them relative to itself.
+            let sessionName = try #require(first.split(separator: "/").last)
+            let frame = "../shard-1/\(sessionName)/frames/0001-before-click.png"
+            #expect(html.contains(#"<img loading="lazy" src="\#(frame)""#))
+            #expect(!html.contains("http://") && !html.contains("https://"))
+
+            let junit = try JUnitTally.parse(dir + "/merged/junit.xml")
+            #expect(junit.suites == ["login", "checkout"])
+            #expect(junit.testcases == 8)
+            #expect(junit.failures == 1)
+
+            // A session whose log was edited still merges, and the table says its evidence is broken.
+            let path = second.path + "/events.jsonl"
+            let edited = try String(contentsOfFile: path, encoding: .utf8)
+                .replacingOccurrences(of: "launch shop", with: "launch shoq")
+            try edited.write(toFile: path, atomically: true, encoding: .utf8)
+            let merged = try foredesk(["report", "--merge", dir + "/shard-1", second.path, "--out", dir + "/merged"])
+            #expect(merged.status == 0, "\(merged.stderr)")
+            let again = try String(contentsOfFile: dir + "/merged/report.html", encoding: .utf8)
+            #expect(again.contains(#"<span class="badge failed">broken at line 1</span>"#))
+        }
+    }
+
+    @Test func mergeNeedsOutAndRefusesAFolderWithoutSessions() throws {
+        try withTemporaryDirectory { dir in
+            let noOut = try foredesk(["report", "--merge", dir])
+            #expect(noOut.status == 64)
+            #expect(noOut.stderr.contains("--merge needs --out"), "\(noOut.stderr)")
+            let twoWithoutMerge = try foredesk(["report", dir, dir])
+            #expect(twoWithoutMerge.status == 64)
+            let none = try foredesk(["report", "--merge", dir, "--out", dir + "/merged"])
+            #expect(none.status == 64)
+            #expect(none.stderr.contains("is not a session folder"), "\(none.stderr)")
         }
     }
 

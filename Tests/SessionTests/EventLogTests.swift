@@ -23,7 +23,7 @@ import Testing
             #expect(
                 Set(first.keys) == [
                     "seq", "time", "step", "action", "decision", "foreground", "pointer", "frames", "settle_ms",
-                    "duration_ms", "output", "error",
+                    "duration_ms", "output", "error", "prev",
                 ])
             #expect(first["time"] as? String == "2025-03-01T12:34:56.789Z")
             #expect((first["decision"] as? [String: Any])?["rule"] as? String == "allow.default")

@@ -34,13 +34,19 @@ import Testing
             #expect(
                 Set(before.keys) == [
                     "scenario", "policy_digest", "display", "screen_size", "version", "start", "end", "verdict",
+                    "event_count", "last_event_hash",
                 ])
+            #expect(before["event_count"] is NSNull)
             for event in Fixtures.events() { try folder.record(event) }
             let end = Timestamp(millisecondsSinceEpoch: Fixtures.start.millisecondsSinceEpoch + 2500)
             try folder.finish(verdict: .failed, end: end)
             let after = try SessionInfo(jsonText: Fixtures.text(folder.path + "/session.json"))
             #expect(after.verdict == .failed)
             #expect(after.end == end)
+            // The end of the log is on record, so cutting lines off it afterwards shows.
+            #expect(after.eventCount == 4)
+            let lastLine = try #require(try Fixtures.text(folder.path + "/events.jsonl").split(separator: "\n").last)
+            #expect(after.lastEventHash == EventChain.hash(line: String(lastLine)))
             #expect(folder.info == after)
             let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
             #expect(!names.contains { $0.hasSuffix(".tmp") || $0.hasPrefix(".") }, "\(names)")

@@ -25,7 +25,7 @@ extension ScenarioRunner {
     /// The writer for this session's frames, made on first use.
     var writer: FrameWriter {
         if let frameWriter { return frameWriter }
-        let made = FrameWriter(folder: session.path)
+        let made = FrameWriter(session: session)
         frameWriter = made
         return made
     }
