@@ -94,14 +94,9 @@ private let elevatedToolsPresent = ["nft", "useradd", "usermod", "userdel", "gro
     ["/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/"].contains { access($0 + tool, X_OK) == 0 }
 }
 
-/// Holds the machine-wide lock that every test changing elevated mode takes (see SandboxTests).
+/// Holds the machine-wide lock every test changing elevated mode takes (TestSupport's `ElevatedMode`).
 private func withElevatedLock(_ body: () throws -> Void) throws {
-    let path = FileManager.default.fileExists(atPath: "/run/lock") ? "/run/lock/foredesk-elevated-tests.lock" : "/tmp/foredesk-elevated-tests.lock"
-    let lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-    guard lock >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-    defer { close(lock) }
-    while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
-    try body()
+    try ElevatedMode.withLock(body)
 }
 
 /// A TCP listener on 127.0.0.1 and a free port.

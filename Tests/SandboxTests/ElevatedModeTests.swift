@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Sandbox
+import TestSupport
 import Testing
 
 /// Elevated mode against the real system: `foredesk sandbox setup`'s accounts, group and
@@ -241,15 +242,8 @@ struct ElevatedModeValueTests {
 
 /// Whether this machine can run the elevated tests, and if not, why.
 enum ElevatedMachine {
-    static let tools = ["nft", "useradd", "usermod", "userdel", "groupadd", "groupdel", "setfacl", "getfacl"]
-
     static let missing: String? = {
-        guard geteuid() == 0 else { return "needs root to create accounts and firewall rules (CI runs as root)" }
-        let lacking = tools.filter { tool in !["/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/"].contains { access($0 + tool, X_OK) == 0 } }
-        if !lacking.isEmpty { return "missing \(lacking.joined(separator: ", ")): tools/setup installs nftables, acl and passwd" }
-        guard let listing = try? nft("list", "tables"), listing.status == 0 else {
-            return "nft cannot read the firewall here (no nf_tables in this kernel, or no CAP_NET_ADMIN)"
-        }
+        if let unavailable = ElevatedMode.unavailable { return unavailable }
         // foredesk-offline must be able to run the probe from the build folder.
         var folder = Built.probe
         while let slash = folder.lastIndex(of: "/"), slash != folder.startIndex {
@@ -263,27 +257,10 @@ enum ElevatedMachine {
     }()
 }
 
-/// Installs elevated mode for body and tears it down afterwards, even when body fails, holding a
-/// machine-wide lock; cancels the test when elevated mode was installed before (it is left as is).
+/// Installs elevated mode for body and tears it down afterwards, under the machine-wide lock
+/// (TestSupport's `ElevatedMode`); cancels the test when elevated mode was installed before.
 func withElevatedMode(_ body: (ElevatedSetup) throws -> Void) throws {
-    let lock = open(FileManager.default.fileExists(atPath: "/run/lock") ? "/run/lock/foredesk-elevated-tests.lock" : "/tmp/foredesk-elevated-tests.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-    guard lock >= 0 else { throw SpawnError.failed("open the elevated-tests lock", errno) }
-    defer { close(lock) }
-    while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
-    let setup = ElevatedSetup()
-    let before = setup.status()
-    if !before.absent {
-        try Test.cancel("elevated mode is already installed on this machine (foredesk sandbox status) and the tests would tear it down; run sudo foredesk sandbox teardown to test")
-    }
-    defer {
-        do {
-            try setup.teardown()
-        } catch {
-            Issue.record("teardown failed, the machine keeps elevated mode: \(error)")
-        }
-    }
-    try setup.setup()
-    try body(setup)
+    try ElevatedMode.withInstalled(body)
 }
 
 /// Runs nft with arguments; its status and output (stdout and stderr).

@@ -23,11 +23,12 @@ extension ScenarioRunner {
             for: SandboxPolicy.Paths(workspace: options.workspace, out: session.path, tmp: runTemp),
             isDirectory: FileKind.isDirectory)
         confinement.displaySocket = "/tmp/.X11-unix/X" + Self.displayNumber(desktop.displayName)
-        // /tmp is private inside the sandbox: the cookie goes below a writable root, which is bound in.
-        let root = confinement.writableRoots.first ?? options.workspace
-        let cookieFolder = root + "/.foredesk-\(getpid())-\(name)"
-        try FileManager.default.createDirectory(atPath: cookieFolder, withIntermediateDirectories: true)
+        // Grants first: a later grant would widen the cookie's ACL mask again.
+        let account = try prepareIdentity(confinement, for: name, &event)
+        let cookieFolder = try makeCookieFolder(for: name, owner: account)
         defer { try? FileManager.default.removeItem(atPath: cookieFolder) }
+        // /tmp is private inside the sandbox: the cookie's folder is shown there, read-only.
+        confinement.readOnlyPaths.append(cookieFolder)
         // A trusted app gets a cookie with the display's normal rights; an untrusted one (the default)
         // may show windows but neither read other clients' pixels nor inject input.
         let trusted = policy.sandbox.display == .trusted
@@ -37,6 +38,9 @@ extension ScenarioRunner {
             ? try desktop.grantTrustedAccess(authorityFile: file, idleTimeout: nil)
             : try desktop.grantUntrustedAccess(authorityFile: file, idleTimeout: nil)
         grants.append(grant)
+        if let account, chown(file, account.uid, account.gid) != 0 {
+            throw StepFailure("cannot give \(name)'s X cookie to \(account.name): \(String(cString: strerror(errno)))")
+        }
         event.action.parameters.append(.init("x11", .string(trusted ? "trusted" : "untrusted")))
         let output = session.outputFiles(name: name)
         event.output = output
@@ -57,6 +61,45 @@ extension ScenarioRunner {
             let window = try waitForWindow(match, timeout: timeout, ownedBy: name)
             event.foreground = WindowRecord(Self.facts(window))
         }
+    }
+
+    /// Gets elevated mode ready when confinement runs as another account than the caller's, as
+    /// `foredesk exec --as` does (the writable roots granted again), and records the identity in
+    /// event; the account, nil for the caller. Fails closed when foredesk is not root or elevated
+    /// mode is not installed.
+    func prepareIdentity(_ confinement: Confinement, for what: String, _ event: inout Event) throws -> SystemAccount? {
+        let identity = confinement.identity
+        event.action.parameters.append(.init("identity", .string(identity.rawValue)))
+        guard let name = identity.account else { return nil }
+        event.action.parameters.append(.init("account", .string(name)))
+        do throws(ElevatedError) {
+            try ElevatedSetup().prepare(confinement)
+        } catch {
+            if case .notRoot = error {
+                throw StepFailure(
+                    "\(what) runs as \(name) (sandbox identity: \(identity.rawValue)), which needs foredesk to run as root "
+                        + "with elevated mode installed: run sudo foredesk sandbox setup once, then foredesk as root")
+            }
+            throw StepFailure("cannot run \(what) as \(name): \(error)")
+        }
+        guard let account = SystemAccount.user(name) else { throw StepFailure("cannot run \(what) as \(name): no such user") }
+        return account
+    }
+
+    /// A fresh folder for app's X cookie, outside every writable root (nothing confined can plant a
+    /// link there or rewrite the cookie), 0700 and owned by owner when the app runs as another account.
+    func makeCookieFolder(for app: String, owner: SystemAccount?) throws -> String {
+        var template = Array("/tmp/foredesk-cookie-XXXXXX".utf8CString)
+        guard mkdtemp(&template) != nil else {
+            throw StepFailure("cannot make a folder for \(app)'s X cookie: \(String(cString: strerror(errno)))")
+        }
+        let folder = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if let owner, chown(folder, owner.uid, owner.gid) != 0 {
+            let reason = String(cString: strerror(errno))
+            rmdir(folder)
+            throw StepFailure("cannot give \(app)'s X cookie folder to \(owner.name): \(reason)")
+        }
+        return folder
     }
 
     func waitForWindow(

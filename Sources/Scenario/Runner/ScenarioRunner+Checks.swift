@@ -88,6 +88,7 @@ extension ScenarioRunner {
             for: SandboxPolicy.Paths(workspace: options.workspace, out: session.path, tmp: runTemp),
             isDirectory: FileKind.isDirectory)
         confinement.maxWallTime = timeout
+        _ = try prepareIdentity(confinement, for: "the command", &event)
         let output = session.outputFiles(name: "run")
         event.output = output
         let stdout = session.absolutePath(output.stdout ?? "out")
