@@ -23,7 +23,7 @@ enum RunnerBench {
     static let quiet = 30
     static let title = "bench-fixture"
     /// The `--frames` modes measured.
-    static let framesModes = ["all"]
+    static let framesModes = ["all", "none"]
 
     static func scenarioText(frames: String) -> String {
         var lines = [
@@ -138,9 +138,10 @@ enum RunnerBench {
     ) throws -> [Double] {
         let scenario = try Scenario(contentsOfFile: file)
         let marks = Mutex<[UInt64]>([])
-        let options = RunOptions(
+        var options = RunOptions(
             out: out + "/in-process", workspace: out, display: context.lab.display.name, toolDirectory: binaries,
             progress: { _ in marks.withLock { $0.append(Timing.now()) } })
+        options.frames = frames == "none" ? FrameMode.none : .all
         let result = try ScenarioRunner(scenario: scenario, options: options).run()
         guard result.passed else { throw BenchError.check("the runner bench scenario failed: \(result.failure ?? "?")") }
         let times = marks.withLock { $0 }
