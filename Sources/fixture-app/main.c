@@ -10,7 +10,8 @@
 //   --events FILE      write the event log to FILE (truncated) instead of stdout; stdout stays quiet
 //   --geometry G       XParseGeometry syntax, default 640x400+40+40 (negative X/Y count from the
 //                      right/bottom screen edge)
-//   --no-focus         do not take the input focus before reporting ready
+//   --no-focus         do not take the input focus before reporting ready, and ask the window
+//                      manager not to give it either (WM_HINTS input=False)
 //   --motion           also select and report pointer motion
 //   Options also take the form --title=TEXT. --help prints this usage on stdout and exits 0.
 //   A bad option or value prints the usage on stderr and exits 2. No display: one line
@@ -36,7 +37,7 @@
 // WINDOW
 //   One top-level InputOutput window, default visual, no border. WM_NAME and _NET_WM_NAME
 //   (UTF8_STRING) = title; WM_CLASS = ("fixture-app", "ForedeskFixture"); _NET_WM_PID = getpid()
-//   (with WM_CLIENT_MACHINE); WM_PROTOCOLS = WM_DELETE_WINDOW; WM_HINTS input=True, NormalState;
+//   (with WM_CLIENT_MACHINE); WM_PROTOCOLS = WM_DELETE_WINDOW; WM_HINTS input=True (False with --no-focus), NormalState;
 //   WM_NORMAL_HINTS USPosition|PPosition|USSize|PSize, min = max = the size (a window manager keeps
 //   it 640x400), win_gravity StaticGravity (a window manager puts the client area itself at X,Y,
 //   decorations outside it). Selected: KeyPress, KeyRelease, ButtonPress, ButtonRelease,
@@ -226,7 +227,9 @@ static void set_properties(app *a, int argc, char **argv, int x, int y, int widt
 
     XWMHints *wm = XAllocWMHints();
     wm->flags = InputHint | StateHint;
-    wm->input = True;
+    // --no-focus: a window that does not want the keyboard, so a window manager does not focus it
+    // either (a window that covers another without taking the focus, for the gate's tests).
+    wm->input = a->opt.focus ? True : False;
     wm->initial_state = NormalState;
 
     XClassHint *cls = XAllocClassHint();

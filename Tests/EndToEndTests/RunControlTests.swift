@@ -27,7 +27,8 @@ struct RunControlTests {
 
     /// Writes the scenario (the fixture app plus steps) and its policy into dir; returns the foredesk arguments.
     func prepare(
-        _ steps: String, in dir: String, trust: String = "untrusted", approval: String = "on-request", ask: String = ""
+        _ steps: String, in dir: String, trust: String = "untrusted", approval: String = "on-request", ask: String = "",
+        apps extra: String = ""
     ) throws -> [String] {
         let scenario = """
             name: control test
@@ -38,6 +39,7 @@ struct RunControlTests {
                 command: [fixture-app, --title, control fixture, --events, "${workspace}/fixture-events.jsonl"]
                 policy: policy.yaml
                 window: { title: "^control fixture$", timeout: 20s }
+            \(extra)
             steps:
             \(steps)
             """

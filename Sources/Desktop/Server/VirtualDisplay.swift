@@ -61,6 +61,9 @@ public final class VirtualDisplay: Sendable {
         var arguments = [
             "-displayfd", "3", "-screen", "0", "\(options.size.width)x\(options.size.height)x24",
             "-nolisten", "tcp", "-noreset", "-auth", auth.serverFile,
+            // No blanking: after 10 idle minutes Xvfb would start its screensaver, and a run waiting on a
+            // person (a pause) would find the private display "screensaver active" and pause again.
+            "-s", "0", "-dpms",
         ]
         if !options.sharedMemory { arguments += ["-extension", "MIT-SHM"] }
         let server: ChildProcess
