@@ -107,6 +107,23 @@ struct ScreenWatchTests {
         let settling = try watch.waitUntilSettled(quiet: .milliseconds(100), timeout: .seconds(5))
         #expect(settling.settled)
     }
+
+    @Test func theChangeCountStaysWhenNothingIsDrawnAndGrowsWhenSomethingIs() throws {
+        let display = try PrivateDisplay.require()
+        let app = try FixtureApp(on: display.name)
+        let desktop = try Desktop(display: display.name)
+        let watch = try desktop.watchScreen()
+        _ = try watch.waitUntilSettled(quiet: .milliseconds(100), timeout: .seconds(5))
+        let idle = try watch.changeCount()
+        _ = try desktop.pointerPosition()
+        #expect(try watch.changeCount() == idle, "no drawing, no change")
+        let frame = try desktop.window(app.window).frame
+        try desktop.click(at: Point(x: frame.x + 320, y: frame.y + 110))
+        try desktop.type("x")
+        // Drawing seen by another reader (a wait) still counts: nothing is lost between two counts.
+        _ = try watch.waitUntilSettled(quiet: .milliseconds(100), timeout: .seconds(5))
+        #expect(try watch.changeCount() > idle, "typing drew the text field")
+    }
 }
 
 @Suite struct DisplayErrorTests {

@@ -13,6 +13,8 @@ public final class ScreenWatch: Sendable {
         let connection: X11Connection
         let damage: UInt
         let eventBase: Int32
+        /// How many reads found damage: grows with every change seen, by any wait or reset.
+        var changes: UInt64 = 0
 
         init(connection: X11Connection, damage: UInt, eventBase: Int32) {
             self.connection = connection
@@ -28,6 +30,7 @@ public final class ScreenWatch: Sendable {
         func drain() -> Rect? {
             var box: [Int32] = [0, 0, 0, 0]
             let seen = cx11_drain_damage(connection.handle, eventBase, damage, &box)
+            if seen > 0 { changes += 1 }
             return seen > 0 ? Rect(x: Int(box[0]), y: Int(box[1]), width: Int(box[2]), height: Int(box[3])) : nil
         }
 
@@ -63,6 +66,18 @@ public final class ScreenWatch: Sendable {
             XSync(state.connection.handle, 0)
             _ = state.drain()
             try state.connection.checkAlive()
+        }
+    }
+
+    /// A count that grows whenever drawing is seen, by any wait or reset, after a round trip that makes
+    /// the server report everything drawn so far: the same count at two moments means nothing was drawn
+    /// between them (whatever waited meanwhile).
+    public func changeCount() throws(DesktopError) -> UInt64 {
+        try state.withLock { (state) throws(DesktopError) -> UInt64 in
+            XSync(state.connection.handle, 0)
+            _ = state.drain()
+            try state.connection.checkAlive()
+            return state.changes
         }
     }
 

@@ -10,6 +10,13 @@ extension Desktop {
         }
     }
 
+    /// What a click at point would land in now: the topmost top-level window there (its application
+    /// window described), the bare desktop, or unknown (then ask `windows()`). A few round trips
+    /// instead of describing every window.
+    public func topWindow(at point: Point) throws(DesktopError) -> WindowHit {
+        try withConnection { (connection) throws(DesktopError) -> WindowHit in connection.topLevelWindow(at: point) }
+    }
+
     /// The window that receives keyboard input now; nil when none does.
     public func activeWindow() throws(DesktopError) -> WindowInfo? {
         try withConnection { (connection) throws(DesktopError) -> WindowInfo? in try connection.activeWindow() }

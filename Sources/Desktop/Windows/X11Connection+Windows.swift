@@ -19,6 +19,25 @@ extension X11Connection {
         return result
     }
 
+    /// The top-level window a click at point would reach, in one XTranslateCoordinates plus the
+    /// description of that one window: `.desktop` over the bare root, `.unknown` when the root child
+    /// there is no window an application owns (an input-only helper, or it vanished meanwhile).
+    func topLevelWindow(at point: Point) -> WindowHit {
+        var x: Int32 = 0
+        var y: Int32 = 0
+        var child: UInt = 0
+        cx11_trap_begin()
+        let ok = XTranslateCoordinates(handle, root, root, Int32(point.x), Int32(point.y), &x, &y, &child)
+        let errors = cx11_trap_end_after_reply(nil)
+        guard ok != 0, errors == 0 else { return .unknown }
+        if child == 0 { return .desktop }
+        guard let attributes = attributes(of: child), attributes.`class` == InputOutput else { return .unknown }
+        guard let info = describe(clientWindow(of: child) ?? child, topLevel: child, stackingIndex: -1) else {
+            return .unknown
+        }
+        return .window(info)
+    }
+
     /// One window's description; nil when it vanished meanwhile.
     func describe(_ window: UInt, topLevel: UInt, stackingIndex: Int) -> WindowInfo? {
         guard let attributes = attributes(of: window), let frame = screenFrame(of: window, attributes) else {

@@ -19,6 +19,10 @@ final class FrameWriter: Sendable {
         var problems: [String] = []
     }
 
+    /// Screenshot settings on one thread: the writer already runs beside the action path, and a second
+    /// compression thread would take the core the run and the X server need.
+    static let png = PNGOptions(level: PNGOptions.screenshot.level, filter: PNGOptions.screenshot.filter, threads: 1)
+
     init(session: SessionFolder) {
         self.session = session
     }
@@ -36,7 +40,7 @@ final class FrameWriter: Sendable {
             var frame = frame
             for area in areas { frame.fill(area, with: Color(red: 0, green: 0, blue: 0)) }
             do {
-                try session.storeFrame(try frame.pngData(options: .screenshot), at: relative)
+                try session.storeFrame(try frame.pngData(options: Self.png), at: relative)
             } catch {
                 session.abandonFrame(relative)
                 state.withLock { $0.problems.append("cannot write \(relative): \(error)") }

@@ -73,15 +73,18 @@ extension ScenarioRunner {
     }
 
     /// An input step's before or after frame (a full screen), as `--frames` says: named and
-    /// queued at once, held until the step ends, or dropped.
-    func keepStepFrame(_ frame: Frame, name: String, _ slot: FrameSlot, _ event: inout Event) {
+    /// queued at once, held until the step ends, or dropped. Returns the name it was queued under.
+    @discardableResult
+    func keepStepFrame(_ frame: Frame, name: String, _ slot: FrameSlot, _ event: inout Event) -> String? {
         switch options.frames {
-        case .none: return
+        case .none: return nil
         case .all:
             let relative = saveFrame(frame, name: name, redacting: redactedAreas())
             if slot == .before { event.frames.before = relative } else { event.frames.after = relative }
+            return relative
         case .failures:
             heldFrames.append(HeldFrame(frame: frame, areas: redactedAreas(), name: name, slot: slot))
+            return nil
         }
     }
 

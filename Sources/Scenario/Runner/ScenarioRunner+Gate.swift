@@ -19,10 +19,20 @@ extension ScenarioRunner {
         var windowsAt: [Point: WindowFacts] = [:]
         var owners = [active, targetWindow].compactMap { $0?.pid }
         if !targets.isEmpty {
-            // The banner lets pointer input through (an empty input region), so it covers nothing.
-            let stack = try desktop.windows().filter { $0.id != banner }
+            // One XTranslateCoordinates per point finds the topmost window there; only when that is
+            // the banner (it lets pointer input through: an empty input region, so it covers nothing)
+            // or something unknown are all windows described.
+            var stack: [WindowInfo]?
             for point in targets {
-                if let top = stack.last(where: { $0.isViewable && $0.frame.contains(point) }) {
+                var top: WindowInfo?
+                switch try desktop.topWindow(at: point) {
+                case let .window(window) where window.id != banner: top = window
+                case .desktop: top = nil
+                case .window, .unknown:
+                    if stack == nil { stack = try desktop.windows().filter { $0.id != banner } }
+                    top = stack?.last { $0.isViewable && $0.frame.contains(point) }
+                }
+                if let top {
                     windowsAt[point] = Self.facts(top)
                     if let pid = top.pid { owners.append(pid) }
                 } else if desktop.screenBounds.contains(point) {

@@ -84,19 +84,44 @@ extension ScenarioRunner {
         do {
             let (facts, _) = try facts(targets: targets)
             try check(action, facts, &event)
-            let before = try desktop.capture()
-            lastBefore = before
-            keepStepFrame(before, name: frameName(kind, "before"), .before, &event)
+            // Without frames the screen is captured only when a later `wait: {change:}` compares with it.
+            if options.frames != .none || waitsForChange {
+                // Nothing drawn since the previous step's after-frame (the usual case): it is this
+                // step's before-frame too, with no capture and one file for both events.
+                if let last = lastAfterFrame, try watch.changeCount() == last.changes {
+                    lastBefore = last.frame
+                    if options.frames == .all { event.frames.before = last.relative }
+                } else {
+                    let before = try desktop.capture()
+                    lastBefore = before
+                    keepStepFrame(before, name: frameName(kind, "before"), .before, &event)
+                }
+            }
+            lastAfterFrame = nil
             try watch.reset()
             try body(desktop)
             let settling = try watch.waitUntilSettled(quiet: scenario.settle, timeout: .seconds(5))
             event.settleMilliseconds = Self.milliseconds(settling.elapsed)
-            keepStepFrame(try desktop.capture(), name: frameName(kind, "after"), .after, &event)
+            if options.frames != .none {
+                let changes = try watch.changeCount()
+                let after = try desktop.capture()
+                if let relative = keepStepFrame(after, name: frameName(kind, "after"), .after, &event) {
+                    lastAfterFrame = (after, changes, relative)
+                }
+            }
             event.pointer = try? desktop.pointerPosition()
             heldFrames.removeAll()
         } catch {
             keepFramesOfFailedStep(kind, &event)
             throw error
+        }
+    }
+
+    /// The scenario has a `wait: {change:}` step, which compares with the screen before the latest input.
+    var waitsForChange: Bool {
+        scenario.steps.contains { step in
+            if case .wait(.change, _) = step.action { return true }
+            return false
         }
     }
 

@@ -47,6 +47,9 @@ public final class ScenarioRunner {
     var frameWriter: FrameWriter?
     /// The current input step's frames under `--frames failures`.
     var heldFrames: [HeldFrame] = []
+    /// The latest input step's after-frame under `--frames all`, with the watch's change count just
+    /// before it was captured: the next before-frame, when nothing was drawn since.
+    var lastAfterFrame: (frame: Frame, changes: UInt64, relative: String)?
     /// The window a dry run takes to be active after an `activate` it did not perform.
     var presumedActive: WindowInfo?
 
