@@ -131,6 +131,16 @@ struct RunCommandTests {
         }
     }
 
+    @Test func aMissingWorkspaceIsRefusedBeforeAnythingStarts() throws {
+        try withTemporaryDirectory { dir in
+            try "name: w\nsteps: [sleep: 1ms]\n".write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
+            let result = try foredesk(["run", dir + "/s.yaml", "--out", dir + "/out", "--workspace", dir + "/missing"])
+            #expect(result.status == 64)
+            #expect(result.stderr.contains("the workspace \(dir)/missing is not a folder"), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/out"), "no session was started")
+        }
+    }
+
     @Test func aMissingImageFailsClearly() throws {
         try withTemporaryDirectory { dir in
             let (result, _) = try run(

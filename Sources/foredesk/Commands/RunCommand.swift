@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Policy
 import Scenario
 
@@ -75,9 +76,15 @@ struct RunCommand: ParsableCommand {
             } catch {
                 throw CommandFailure(message: error.description, code: Exit.usage)
             }
+            let folder = Exec.absolute(workspace ?? Exec.currentDirectory())
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw CommandFailure.usage(
+                    "the workspace \(folder) is not a folder: create it, or leave out --workspace to use the current folder")
+            }
             let tools = try? Demo.siblingExecutable("fixture-app")
             var options = RunOptions(
-                out: Exec.absolute(out), workspace: Exec.absolute(workspace ?? Exec.currentDirectory()),
+                out: Exec.absolute(out), workspace: folder,
                 display: display, policyFile: policy,
                 toolDirectory: tools.map { String($0[..<($0.lastIndex(of: "/") ?? $0.endIndex)]) },
                 updateGolden: updateGolden, frames: frames,
