@@ -1,4 +1,5 @@
 import Foundation
+import Session
 import Testing
 import TestSupport
 
@@ -92,6 +93,14 @@ struct RunCommandTests {
                 #expect(!String(decoding: data, as: UTF8.self).contains("t0p-s3cret-42"), "\(file) holds the secret")
             }
             #expect(!result.stdout.contains("t0p-s3cret-42") && !result.stderr.contains("t0p-s3cret-42"))
+            // session.json names the policy by its SHA-256; the run ends naming its report and last hash.
+            let policy = try Data(contentsOf: URL(fileURLWithPath: dir + "/policy.yaml"))
+            let info = try String(contentsOfFile: session + "/session.json", encoding: .utf8)
+            #expect(info.contains("\"policy_digest\":\"sha256:\(EventChain.hash(Array(policy)))\""), "\(info)")
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.contains { $0 == "report: \(session)/report.html" }, "\(result.stderr)")
+            let last = try String(contentsOfFile: session + "/events.jsonl", encoding: .utf8).split(separator: "\n").last ?? ""
+            #expect(result.stderr.contains("last event hash: \(EventChain.hash(line: String(last)))"), "\(result.stderr)")
         }
     }
 

@@ -177,15 +177,13 @@ public final class ScenarioRunner {
     }
 
     func digest() -> String {
-        // FNV-1a over the policy files: enough to tell two runs' policies apart in a report.
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        // SHA-256 over the policy files, in order: which policy a run was under, checkable against the files.
+        var bytes: [UInt8] = []
         let files = options.policyFile.map { [$0] } ?? scenario.apps.compactMap(\.policy)
         for file in files {
-            for byte in (try? Data(contentsOf: URL(fileURLWithPath: file))) ?? Data() {
-                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-            }
+            bytes += (try? Data(contentsOf: URL(fileURLWithPath: file))) ?? Data()
         }
-        return "fnv1a64:" + String(hash, radix: 16)
+        return "sha256:" + EventChain.hash(bytes)
     }
 
     // MARK: - Steps

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Policy
 import Scenario
+import Session
 
 #if canImport(Glibc)
     import Glibc
@@ -120,7 +121,10 @@ struct RunCommand: ParsableCommand {
             }
             print(result.sessionPath)
             // The last line a person sees: where to look.
-            let closing = "report: \(result.sessionPath)/report.html\n"
+            // The chain's last hash, to keep elsewhere: `foredesk verify --expect` proves nothing was cut later.
+            let info = try? SessionInfo(jsonText: String(contentsOfFile: result.sessionPath + "/session.json", encoding: .utf8))
+            let hash = info?.lastEventHash.map { "\nlast event hash: \($0) (foredesk verify \(result.sessionPath) --expect \($0))" } ?? ""
+            let closing = "report: \(result.sessionPath)/report.html" + hash + "\n"
             _ = closing.withCString { write(2, $0, strlen($0)) }
             if let signal = result.interruptedBy {
                 throw CommandFailure(message: result.failure ?? "interrupted", code: 128 + signal)
