@@ -60,6 +60,11 @@ extension ScenarioRunner {
         if let match = app.window {
             let window = try waitForWindow(match, timeout: timeout, ownedBy: name)
             event.foreground = WindowRecord(Self.facts(window))
+            // A window maps before its app has drawn it and while the window manager still places and
+            // focuses it; input sent meanwhile can be lost. The launch ends once the screen is quiet.
+            try watch.reset()
+            let settling = try watch.waitUntilSettled(quiet: scenario.settle, timeout: .seconds(5))
+            event.settleMilliseconds = Self.milliseconds(settling.elapsed)
         }
     }
 
