@@ -3,6 +3,7 @@
 #include <X11/extensions/shape.h>
 
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
@@ -420,4 +421,72 @@ int cx11_screensaver_active(Display *dpy) {
         active = info->state == ScreenSaverOn || info->state == ScreenSaverCycle;
     XFree(info);
     return active;
+}
+
+// ---- XInput2 raw input: who else is typing or moving the pointer ----
+
+int cx11_select_raw_input(Display *dpy) {
+    int opcode, event, error;
+    if (!XQueryExtension(dpy, "XInputExtension", &opcode, &event, &error)) return -1;
+    int major = 2, minor = 0;
+    if (XIQueryVersion(dpy, &major, &minor) != Success) return -1;
+    unsigned char bits[XIMaskLen(XI_LASTEVENT)] = {0};
+    XISetMask(bits, XI_RawKeyPress);
+    XISetMask(bits, XI_RawButtonPress);
+    XISetMask(bits, XI_RawMotion);
+    // Raw events go to the root window of clients that select them there, whatever has the focus
+    // or a grab; XIAllDevices reports the slave each came from.
+    XIEventMask mask = {.deviceid = XIAllDevices, .mask_len = sizeof bits, .mask = bits};
+    XISelectEvents(dpy, DefaultRootWindow(dpy), &mask, 1);
+    XSync(dpy, False);
+    return opcode;
+}
+
+int cx11_drain_raw_input(Display *dpy, int opcode, const int *ignored, int n, int *source) {
+    int foreign = 0;
+    while (XPending(dpy) > 0) {
+        XEvent event;
+        XNextEvent(dpy, &event);
+        XGenericEventCookie *cookie = &event.xcookie;
+        if (cookie->type != GenericEvent || cookie->extension != opcode || !XGetEventData(dpy, cookie)) continue;
+        if (cookie->evtype == XI_RawKeyPress || cookie->evtype == XI_RawButtonPress || cookie->evtype == XI_RawMotion) {
+            const XIRawEvent *raw = cookie->data;
+            int known = 0;
+            for (int i = 0; i < n && ignored; i++) known |= ignored[i] == raw->sourceid;
+            if (!known) {
+                foreign++;
+                *source = raw->sourceid;
+            }
+        }
+        XFreeEventData(dpy, cookie);
+    }
+    return foreign;
+}
+
+int cx11_xtest_devices(Display *dpy, int *ids, int max) {
+    int count = 0, found = 0;
+    XIDeviceInfo *devices = XIQueryDevice(dpy, XIAllDevices, &count);
+    if (!devices) return 0;
+    for (int i = 0; i < count; i++) {
+        const XIDeviceInfo *device = &devices[i];
+        if ((device->use == XISlavePointer || device->use == XISlaveKeyboard) && device->name &&
+            strstr(device->name, "XTEST")) {
+            if (found < max) ids[found] = device->deviceid;
+            found++;
+        }
+    }
+    XIFreeDeviceInfo(devices);
+    return found;
+}
+
+int cx11_device_name(Display *dpy, int id, char *name, int size) {
+    int count = 0;
+    XIDeviceInfo *devices = XIQueryDevice(dpy, id, &count);
+    if (!devices || count < 1 || size < 1) {
+        if (devices) XIFreeDeviceInfo(devices);
+        return 0;
+    }
+    snprintf(name, (size_t)size, "%s", devices[0].name ? devices[0].name : "");
+    XIFreeDeviceInfo(devices);
+    return 1;
 }

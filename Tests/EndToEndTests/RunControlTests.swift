@@ -184,6 +184,39 @@ struct RunControlTests {
         }
     }
 
+    @Test func aKeyOnARealDevicePausesTheRunWhichFailsWhenNobodyApproves() throws {
+        let display = try PrivateDisplay.require()
+        try withTemporaryDirectory { dir in
+            let arguments = try prepare(
+                """
+                  - launch: fixture
+                  - activate: fixture
+                  - click: [320, 110]
+                  - expect_file: { path: "${workspace}/go", timeout: 60s }
+                  - type: after the key
+                """, in: dir)
+            let process = try start(arguments + ["--display", display.name, "--pause-timeout", "1s"], in: dir)
+            try waitUntil("the click", process, in: dir) {
+                fixtureEvents(dir).contains { $0.event == "button_release" && $0.target == "text" }
+            }
+            // Someone presses a key on the server's own keyboard: the pointer and the focus stay put.
+            try #require(
+                RealDevice.pressKey(on: display.name),
+                "this X server has no '\(RealDevice.keyboard)' device to play a person at the keyboard with")
+            _ = FileManager.default.createFile(atPath: dir + "/ws/go", contents: Data())
+            process.waitUntilExit()
+            let stderr = text(dir + "/stderr")
+            #expect(process.terminationStatus == 1, "stderr: \(stderr)")
+            #expect(stderr.contains("user took over: someone used a real input device"), "\(stderr)")
+            #expect(!fixtureEvents(dir).contains { $0.event == "key_press" && $0.text == "f" }, "the type step never ran")
+
+            let session = text(dir + "/stdout").trimmingCharacters(in: .whitespacesAndNewlines)
+            let pause = try #require(try events(session).first { kind($0) == "pause" })
+            #expect((pause["error"] as? String ?? "").contains("'\(RealDevice.keyboard)'"), "\(pause)")
+            #expect((pause["decision"] as? [String: Any])?["rule"] as? String == "pause.human_input")
+        }
+    }
+
     @Test func anotherClientMovingThePointerPausesTheRunWhichFailsWhenNobodyApproves() throws {
         let display = try PrivateDisplay.require()
         try withTemporaryDirectory { dir in

@@ -15,6 +15,7 @@
 #include <X11/extensions/Xdamage.h>
 #include <X11/extensions/Xrandr.h>
 #include <X11/extensions/XRes.h>
+#include <X11/extensions/XInput.h>
 #include <X11/extensions/XInput2.h>
 #include <X11/extensions/scrnsaver.h>
 #include <X11/extensions/security.h>
@@ -118,6 +119,20 @@ int cx11_damage_event_base(Display *_Nonnull dpy);
 /// Reads every pending event; returns how many were damage notifies and unions their areas into *box
 /// (x, y, width, height; left untouched when none).
 int cx11_drain_damage(Display *_Nonnull dpy, int damage_event_base, Damage damage, int *_Nonnull box);
+
+/// Selects XInput2 raw key, button and motion events from every device on the root window.
+/// Returns the extension's major opcode, or -1 when the server lacks XInput 2.0.
+int cx11_select_raw_input(Display *_Nonnull dpy);
+
+/// Reads every pending event; returns how many were raw input events whose source device is not
+/// one of the n ids in ignored (the XTEST devices), and the last such source in *source.
+int cx11_drain_raw_input(Display *_Nonnull dpy, int opcode, const int *_Nullable ignored, int n, int *_Nonnull source);
+
+/// Fills ids with the XTEST slave devices' ids (at most max); returns how many there are.
+int cx11_xtest_devices(Display *_Nonnull dpy, int *_Nonnull ids, int max);
+
+/// The name of device id into name (at most size bytes, NUL-terminated); 0 when there is none.
+int cx11_device_name(Display *_Nonnull dpy, int id, char *_Nonnull name, int size);
 
 /// The screen saver's state from the MIT-SCREEN-SAVER extension (libXss): 1 when it is on (blanked or
 /// cycling), 0 when off or disabled, -1 when the server lacks the extension.

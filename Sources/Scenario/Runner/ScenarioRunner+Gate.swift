@@ -47,7 +47,12 @@ extension ScenarioRunner {
         let now = clock.now
         let pointer = try? desktop.pointerPosition()
         let activeFacts = active.map(Self.facts)
-        let takenOver = takeover.change(pointer: pointer, active: activeFacts, launched: launchedPIDs)
+        // Real devices (XInput2 raw events not from an XTEST device): seen once, it stands until a
+        // person approves going on.
+        if !takeover.ignored, let seen = try? humanInput?.foreignInput() { realInput = seen }
+        let takenOver =
+            takeover.change(pointer: pointer, active: activeFacts, launched: launchedPIDs)
+            ?? realInput.map { "someone used a real input device (\($0)) during the run" }
         // Rule 3 concerns a desktop someone uses; a private display's screensaver is nobody's.
         let screensaver = options.display != nil && (try? desktop.screensaverActive()) == true
         let facts = Facts(
@@ -149,6 +154,7 @@ extension ScenarioRunner {
             ? "user took over: "
                 + (takeover.change(
                     pointer: facts.pointer, active: facts.activeWindow, launched: facts.launchedProcesses)
+                    ?? realInput.map { "someone used a real input device (\($0)) during the run" }
                     ?? reason.message)
             : reason.message
         _ = try? session.record(
@@ -179,6 +185,9 @@ extension ScenarioRunner {
         switch response?.answer {
         case .approve?, .always?:
             if response?.answer == .always { takeover.ignored = true }
+            // What the person did until they approved is theirs to have done.
+            realInput = nil
+            _ = try? humanInput?.foreignInput()
             takeBaseline()
         case .deny?:
             throw StepFailure("\(what) — \(response?.by ?? "") did not approve going on")

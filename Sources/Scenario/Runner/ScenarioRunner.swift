@@ -34,6 +34,10 @@ public final class ScenarioRunner {
     /// The banner shown on an existing display (DESIGN rule 6); the gate's facts leave it out.
     var banner: WindowID?
     var takeover = TakeoverWatch()
+    /// Raw input from real (not XTEST) devices, DESIGN rule 4; nil without XInput2.
+    var humanInput: HumanInputWatch?
+    /// What real devices did, once seen and until a person approves going on.
+    var realInput: String?
     /// Where the latest allowed action leaves the pointer, for the next takeover baseline.
     var expectedPointer: Point?
     /// `ask` rules (or `kind:` action kinds) a person approved for the rest of the run.
@@ -157,6 +161,8 @@ public final class ScenarioRunner {
             }
             desktop = try Desktop(display: name)
             watch = try desktop.watchScreen()
+            // Without XInput2 the pointer and focus comparison still notices someone else.
+            humanInput = try? desktop.watchHumanInput()
         } catch let error as RunError {
             throw error
         } catch {

@@ -6,8 +6,8 @@ import Policy
 ///
 /// The runner takes a baseline after each step. A later pointer position that differs from it is a
 /// takeover; so is a focus change to a window the session did not launch (an app moving the focus
-/// between its own windows is not). On Xvfb every input arrives through XTEST devices, so this
-/// comparison, not XInput2 device ids, is what catches another client.
+/// between its own windows is not). Another XTest client injects through the same XTEST devices as
+/// foredesk, so this comparison is what catches it; real devices are `HumanInputWatch`'s.
 struct TakeoverWatch {
     private var pointer: Point?
     private var active: UInt?
