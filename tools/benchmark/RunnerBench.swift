@@ -22,8 +22,8 @@ enum RunnerBench {
     /// The bench scenario's `settle:`; both the runner and the bare loop wait this long without damage.
     static let quiet = 30
     static let title = "bench-fixture"
-    /// The short settle time of the second whole-process comparison.
-    static let quickQuiet = 10
+    /// The short settle times of the other whole-process comparisons.
+    static let quickQuiets = [10, 5]
     /// The `--frames` modes measured.
     static let framesModes = ["all", "none"]
 
@@ -116,11 +116,14 @@ enum RunnerBench {
         }
         let script = directory + "/script.sh"
         try scriptText(fixture: fixture, shots: directory).write(toFile: script, atomically: true, encoding: .utf8)
-        // Also with a short settle time: the quiet wait after each input is most of a step, and an app
+        // Also with short settle times: the quiet wait after each input is most of a step, and an app
         // as quick as the fixture redraws within a millisecond or two.
-        let quick = directory + "/bench-all-settle-\(quickQuiet).yaml"
-        try scenarioText(frames: "all", settle: quickQuiet).write(toFile: quick, atomically: true, encoding: .utf8)
-        let variants = [(file: scenarioFiles["all"]!, settle: quiet), (file: quick, settle: quickQuiet)]
+        var variants = [(file: scenarioFiles["all"]!, settle: quiet)]
+        for settle in quickQuiets {
+            let file = directory + "/bench-all-settle-\(settle).yaml"
+            try scenarioText(frames: "all", settle: settle).write(toFile: file, atomically: true, encoding: .utf8)
+            variants.append((file, settle))
+        }
         let runs = context.alternate(
             variants.map { variant in
                 context.foredesk(["run", variant.file, "--display", context.lab.display.name, "--out", directory + "/sessions"],

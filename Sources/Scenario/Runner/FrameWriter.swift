@@ -17,11 +17,15 @@ final class FrameWriter: Sendable {
 
     private struct State {
         var problems: [String] = []
+        /// Frames handed over and not yet written.
+        var queued = 0
     }
 
-    /// Screenshot settings on one thread: the writer already runs beside the action path, and a second
-    /// compression thread would take the core the run and the X server need.
+    /// Screenshot settings on one thread while the writer keeps up: it runs beside the action path, and
+    /// a second compression thread would take the core the run and the X server need.
     static let png = PNGOptions(level: PNGOptions.screenshot.level, filter: PNGOptions.screenshot.filter, threads: 1)
+    /// Two threads once frames pile up: the run will soon wait for the writer anyway.
+    static let catchingUp = PNGOptions.screenshot
 
     init(session: SessionFolder) {
         self.session = session
@@ -35,12 +39,17 @@ final class FrameWriter: Sendable {
     /// Queues frame to be written to relative (from `reserve`), with areas blacked out first.
     func write(_ frame: Frame, redacting areas: [Rect], to relative: String) {
         backlog.wait()
+        state.withLock { $0.queued += 1 }
         queue.async { [self] in
-            defer { backlog.signal() }
+            defer {
+                state.withLock { $0.queued -= 1 }
+                backlog.signal()
+            }
             var frame = frame
             for area in areas { frame.fill(area, with: Color(red: 0, green: 0, blue: 0)) }
+            let behind = state.withLock { $0.queued } > 2
             do {
-                try session.storeFrame(try frame.pngData(options: Self.png), at: relative)
+                try session.storeFrame(try frame.pngData(options: behind ? Self.catchingUp : Self.png), at: relative)
             } catch {
                 session.abandonFrame(relative)
                 state.withLock { $0.problems.append("cannot write \(relative): \(error)") }
