@@ -166,6 +166,40 @@ struct TestCommandTests {
         }
     }
 
+    @Test func ctrlCStopsTheRunningScenarioCleanlyAndStillWritesTheSummary() throws {
+        try withTemporaryDirectory { dir in
+            try writeScenario("slow.yaml", in: dir + "/suite", steps: "  - sleep: 60s\n")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: BuiltProducts.path("foredesk"))
+            process.arguments = ["test", dir + "/suite", "--out", dir + "/out"]
+            let stdout = Pipe()
+            process.standardOutput = stdout
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // The child run has made its session folder: it is inside its sleep step.
+            let deadline = ContinuousClock.now + .seconds(60)
+            var session: String?
+            while session == nil, process.isRunning, ContinuousClock.now < deadline {
+                session = (try? FileManager.default.contentsOfDirectory(atPath: dir + "/out"))?
+                    .first { $0.hasPrefix("slow.yaml-") }.map { dir + "/out/" + $0 }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            let folder = try #require(session, "the scenario started")
+            Thread.sleep(forTimeInterval: 0.5)
+            kill(process.processIdentifier, SIGINT)
+            let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 130, "\(output)")
+            #expect(table(output) == ["slow.yaml": "interrupted"], "\(output)")
+            #expect(try junitSuites(dir + "/out/junit.xml").count == 1, "the merged junit.xml is written")
+            // The child got the signal too: it ended its session as interrupted (and stopped its display).
+            let info = try String(contentsOfFile: folder + "/session.json", encoding: .utf8)
+            #expect(info.contains("\"verdict\":\"aborted\""), "\(info)")
+            let events = try String(contentsOfFile: folder + "/events.jsonl", encoding: .utf8)
+            #expect(events.contains("\"kind\":\"interrupted\""), "\(events)")
+        }
+    }
+
     @Test func badArgumentsAreOneClearLine() throws {
         let shard = try foredesk(["test", Self.scenarios, "--shard", "3/2"])
         #expect(shard.status == 64)

@@ -234,6 +234,13 @@ private struct SuiteRun {
         sigemptyset(&action.sa_mask)
         sigaction(SIGINT, &action, nil)
         sigaction(SIGTERM, &action, nil)
+        // A parent may have started us with them blocked (a test runner, say): then they would wait
+        // unseen until the suite ended.
+        var stop = sigset_t()
+        sigemptyset(&stop)
+        sigaddset(&stop, SIGINT)
+        sigaddset(&stop, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &stop, nil)
     }
 
     static func printError(_ line: String) {
