@@ -7,8 +7,23 @@ import TestSupport
 /// stores, golden images included, while the run itself still passes.
 @Suite(.timeLimit(.minutes(3)), .enabled(if: Cgroups.writable, Cgroups.reason))
 struct RedactionTests {
+    /// Whether any pixel of area in frame is not black.
+    static func lit(_ area: Rect, in frame: Frame) -> Bool {
+        (area.y..<area.maxY).contains { y in
+            (area.x..<area.maxX).contains { x in let c = frame[x, y]; return c.red != 0 || c.green != 0 || c.blue != 0 }
+        }
+    }
+
     @Test func aRedactedWindowIsBlackInEveryStoredFrame() throws {
         try withTemporaryDirectory { dir in
+            // The window manager's title bar above the client area (OK lies at (20, 20) in it): drawn
+            // without redaction, black with it, since a title can say as much as the window.
+            let button = try RunnerHarness(dir: dir).cutOKButton()
+            let titleBar = Rect(x: button.x - 10, y: button.y - 34, width: 500, height: 10)
+            let plain = try Frame(contentsOfPNG: try #require(
+                RunnerHarness.pngs(in: dir + "/out").first { $0.hasSuffix("whole.png") }))
+            try #require(Self.lit(titleBar, in: plain), "the title bar at \(titleBar) is drawn without redaction")
+            try FileManager.default.removeItem(atPath: dir + "/out")
             let harness = RunnerHarness(
                 dir: dir,
                 redact: """
@@ -37,6 +52,9 @@ struct RedactionTests {
                 // Unredacted, every one of these shows the fixture's blue OK button.
                 #expect(RunnerHarness.box(of: RunnerHarness.ok, in: frame) == nil, "\(path) shows the OK button")
                 #expect(RunnerHarness.box(of: RunnerHarness.cancel, in: frame) == nil, "\(path) shows Cancel")
+                if frame.width > titleBar.maxX, frame.height > titleBar.maxY {
+                    #expect(!Self.lit(titleBar, in: frame), "\(path): the title bar is not black")
+                }
             }
         }
     }

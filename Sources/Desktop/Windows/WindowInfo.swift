@@ -22,11 +22,14 @@ public struct WindowInfo: Sendable, Equatable {
     public var stackingIndex: Int
     /// The window bypasses the window manager (menus, tooltips).
     public var isOverrideRedirect: Bool
+    /// The whole top-level window in screen coordinates: the client area with the window manager's
+    /// frame (title bar, borders) around it; the client area itself when there is no frame.
+    public var outerFrame: Rect
 
     /// A window description from its parts.
     public init(
         id: WindowID, title: String, className: String, instanceName: String, pid: Int32?, frame: Rect,
-        isMapped: Bool, isViewable: Bool, stackingIndex: Int, isOverrideRedirect: Bool
+        isMapped: Bool, isViewable: Bool, stackingIndex: Int, isOverrideRedirect: Bool, outerFrame: Rect? = nil
     ) {
         self.id = id
         self.title = title
@@ -38,5 +41,6 @@ public struct WindowInfo: Sendable, Equatable {
         self.isViewable = isViewable
         self.stackingIndex = stackingIndex
         self.isOverrideRedirect = isOverrideRedirect
+        self.outerFrame = outerFrame ?? frame
     }
 }

@@ -52,7 +52,14 @@ extension X11Connection {
             title: utf8Property(window, "_NET_WM_NAME") ?? legacyTitle(window) ?? "",
             className: hint.className, instanceName: hint.instance, pid: pid > 0 ? pid : nil, frame: frame,
             isMapped: mapped, isViewable: attributes.map_state == IsViewable, stackingIndex: stackingIndex,
-            isOverrideRedirect: (topAttributes?.override_redirect ?? 0) != 0)
+            isOverrideRedirect: (topAttributes?.override_redirect ?? 0) != 0,
+            // A root child's position is in screen coordinates already; its border lies outside it.
+            outerFrame: topLevel == window ? frame : topAttributes.map { top in
+                let border = Int(top.border_width)
+                return Rect(
+                    x: Int(top.x), y: Int(top.y), width: Int(top.width) + 2 * border,
+                    height: Int(top.height) + 2 * border)
+            })
     }
 
     /// The client area of a window in screen coordinates.

@@ -44,7 +44,8 @@ extension ScenarioRunner {
                 let hidden = redaction.windows.contains { rule in
                     rule.matches(className: window.className, instanceName: window.instanceName, title: window.title)
                 }
-                if hidden { rects.append(window.frame) }
+                // The title bar too: a title can say as much as the window.
+                if hidden { rects.append(window.outerFrame) }
             }
         }
         return rects.compactMap { $0.intersection(area) }
