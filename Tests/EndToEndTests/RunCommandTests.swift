@@ -98,7 +98,7 @@ struct RunCommandTests {
             let info = try String(contentsOfFile: session + "/session.json", encoding: .utf8)
             #expect(info.contains("\"policy_digest\":\"sha256:\(EventChain.hash(Array(policy)))\""), "\(info)")
             let lines = result.stderr.split(separator: "\n")
-            #expect(lines.contains { $0 == "report: \(session)/report.html" }, "\(result.stderr)")
+            #expect(lines.last == "report: \(session)/report.html", "the run ends naming its report: \(result.stderr)")
             let last = try String(contentsOfFile: session + "/events.jsonl", encoding: .utf8).split(separator: "\n").last ?? ""
             #expect(result.stderr.contains("last event hash: \(EventChain.hash(line: String(last)))"), "\(result.stderr)")
         }

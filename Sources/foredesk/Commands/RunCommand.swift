@@ -120,11 +120,12 @@ struct RunCommand: ParsableCommand {
                 throw CommandFailure(message: error.message, code: error.unavailable ? Exit.unavailable : Exit.usage)
             }
             print(result.sessionPath)
+            fflush(nil)  // every stream: the session path goes out before the closing lines on stderr
             // The last line a person sees: where to look.
             // The chain's last hash, to keep elsewhere: `foredesk verify --expect` proves nothing was cut later.
             let info = try? SessionInfo(jsonText: String(contentsOfFile: result.sessionPath + "/session.json", encoding: .utf8))
-            let hash = info?.lastEventHash.map { "\nlast event hash: \($0) (foredesk verify \(result.sessionPath) --expect \($0))" } ?? ""
-            let closing = "report: \(result.sessionPath)/report.html" + hash + "\n"
+            let hash = info?.lastEventHash.map { "last event hash: \($0) (foredesk verify \(result.sessionPath) --expect \($0))\n" } ?? ""
+            let closing = hash + "report: \(result.sessionPath)/report.html\n"
             _ = closing.withCString { write(2, $0, strlen($0)) }
             if let signal = result.interruptedBy {
                 throw CommandFailure(message: result.failure ?? "interrupted", code: 128 + signal)
