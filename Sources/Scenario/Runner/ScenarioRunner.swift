@@ -9,7 +9,7 @@ import Session
 /// Runs a scenario foreground-only: every acting step is put to the policy gate first, and every
 /// step becomes one event in the session folder.
 ///
-/// This first runner supports `launch`, `wait_window`, `activate`, `click`, `double_click`,
+/// The runner supports every step kind: `launch`, `wait_window`, `activate`, `click`, `double_click`,
 /// `right_click`, `middle_click`, `move`, `scroll` and `drag` at `at:`, `screen:` or `image:` targets, `type`,
 /// `key`, `wait` for a window, an image (or its going), a change or a settled screen, `screenshot`, `expect_screen`,
 /// `expect_window`, `run`, `expect_file` and `sleep`; `dryRun()` walks a scenario without acting.
