@@ -12,27 +12,51 @@ public enum JUnitReport {
         document(sessions.map { suite(info: $0.info, events: $0.events, truncatedLine: $0.truncatedLine) })
     }
 
-    struct Suite {
-        var xml: String
-        var tests: Int
-        var failures: Int
-        var errors: Int
-        var milliseconds: Int
+    /// One `<testsuite>` element, indented to sit inside `<testsuites>`, and its counts.
+    public struct Suite: Sendable, Equatable {
+        public var xml: String
+        public var tests: Int
+        public var failures: Int
+        public var errors: Int
+        public var milliseconds: Int
     }
 
-    static func document(_ suites: [Suite]) -> String {
+    /// The document around suites, with their totals on `<testsuites name="name">`.
+    public static func document(_ suites: [Suite], name: String = "foredesk") -> String {
         let attributes = counts(
             tests: suites.map(\.tests).reduce(0, +), failures: suites.map(\.failures).reduce(0, +),
             errors: suites.map(\.errors).reduce(0, +), milliseconds: suites.map(\.milliseconds).reduce(0, +))
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"foredesk\" \(attributes)>\n"
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"\(Markup.escape(name))\" \(attributes)>\n"
             + suites.map(\.xml).joined() + "</testsuites>\n"
+    }
+
+    /// A suite of one case with an error, for something that left no session (a malformed scenario,
+    /// a run that could not start), with properties.
+    public static func errorSuite(name: String, message: String, type: String, properties: [(String, String)]) -> Suite {
+        let escaped = Markup.escape(name)
+        let xml =
+            "  <testsuite name=\"\(escaped)\" \(counts(tests: 1, failures: 0, errors: 1, milliseconds: 0))>\n"
+            + "    <properties>\n" + propertyLines(properties) + "    </properties>\n"
+            + "    <testcase name=\"scenario\" classname=\"\(escaped)\" time=\"0.000\">\n"
+            + "      <error message=\"\(Markup.escape(message))\" type=\"\(Markup.escape(type))\">"
+            + Markup.escape(message) + "</error>\n"
+            + "    </testcase>\n  </testsuite>\n"
+        return Suite(xml: xml, tests: 1, failures: 0, errors: 1, milliseconds: 0)
+    }
+
+    static func propertyLines(_ properties: [(String, String)]) -> String {
+        properties.map { "      <property name=\"\(Markup.escape($0.0))\" value=\"\(Markup.escape($0.1))\"/>\n" }.joined()
     }
 
     static func counts(tests: Int, failures: Int, errors: Int, milliseconds: Int) -> String {
         "tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"0\" time=\"\(seconds(milliseconds))\""
     }
 
-    static func suite(info: SessionInfo, events: [Event], truncatedLine: Int?) -> Suite {
+    /// A session's suite: one case per event. name replaces the scenario's name as the suite's (the
+    /// cases keep it as their class), and properties go before the session's own.
+    public static func suite(
+        info: SessionInfo, events: [Event], truncatedLine: Int?, name: String? = nil, properties: [(String, String)] = []
+    ) -> Suite {
         let suite = Markup.escape(info.scenario)
         var cases: [String] = []
         var failures = 0
@@ -71,9 +95,9 @@ public enum JUnitReport {
         let total = info.end.map { Int($0.millisecondsSinceEpoch - info.start.millisecondsSinceEpoch) } ?? 0
         let attributes = counts(tests: cases.count, failures: failures, errors: errors, milliseconds: total)
         let xml = """
-              <testsuite name="\(suite)" \(attributes) timestamp="\(info.start.iso8601)">
+              <testsuite name="\(name.map(Markup.escape) ?? suite)" \(attributes) timestamp="\(info.start.iso8601)">
                 <properties>
-                  <property name="policy_digest" value="\(Markup.escape(info.policyDigest))"/>
+            \(propertyLines(properties))      <property name="policy_digest" value="\(Markup.escape(info.policyDigest))"/>
                   <property name="display" value="\(Markup.escape(info.display))"/>
                   <property name="verdict" value="\(info.verdict.rawValue)"/>
                   <property name="version" value="\(Markup.escape(info.version))"/>

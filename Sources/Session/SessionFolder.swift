@@ -159,20 +159,15 @@ public final class SessionFolder: Sendable {
 
     /// Writes frame to `frames/NNNN-name.png` with `PNGOptions.screenshot` and returns that relative path.
     public func saveFrame(_ frame: Frame, name: String) throws(SessionError) -> String {
-        let number = state.withLock { state in
-            state.frameCount += 1
-            return state.frameCount
-        }
-        let relative = "frames/" + Self.numbered(number, Self.safeName(name, fallback: "frame")) + ".png"
+        let relative = reserveFrame(name: name)
         let png: [UInt8]
         do throws(ImagingError) {
             png = try frame.pngData(options: .screenshot)
         } catch {
+            abandonFrame(relative)
             throw .imaging(error)
         }
-        try FileSystem.writeAtomically(png, to: path + "/" + relative, sync: false)
-        let digest = EventChain.hash(png)
-        state.withLock { $0.frameDigests[relative] = digest }
+        try storeFrame(png, at: relative)
         return relative
     }
 

@@ -7,49 +7,17 @@ import TestSupport
 /// step gated and recorded.
 @Suite(.timeLimit(.minutes(3)), .enabled(if: Cgroups.writable, Cgroups.reason))
 struct RunCommandTests {
-    static let policy = """
-        sandbox:
-          writable: ["${workspace}", "${out}"]
-          network: off
-        input:
-          apps: [fixture]
-        deny_keys: [ctrl+q]
-        approval: never
-        """
-
-    /// Writes the scenario and its policy into dir and runs foredesk on it.
+    /// Writes the scenario (RunnerHarness: the fixture app and its policy) into dir and runs foredesk on it.
     func run(_ steps: String, in dir: String, flags: [String] = []) throws -> (CommandResult, session: String) {
-        let scenario = """
-            name: runner test
-            display:
-              virtual: 1024x768
-            apps:
-              - name: fixture
-                command: [fixture-app, --title, runner fixture, --events, "${workspace}/fixture-events.jsonl"]
-                policy: policy.yaml
-                window: { title: "^runner fixture$", timeout: 20s }
-            steps:
-            \(steps)
-            """
-        try FileManager.default.createDirectory(atPath: dir + "/ws", withIntermediateDirectories: true)
-        try Self.policy.write(toFile: dir + "/policy.yaml", atomically: true, encoding: .utf8)
-        try scenario.write(toFile: dir + "/scenario.yaml", atomically: true, encoding: .utf8)
-        let result = try foredesk(["run", dir + "/scenario.yaml", "--out", dir + "/out", "--workspace", dir + "/ws"] + flags)
-        return (result, result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        try RunnerHarness(dir: dir).run(steps, flags: flags)
     }
 
     func events(_ session: String) throws -> [[String: Any]] {
-        let text = try String(contentsOfFile: session + "/events.jsonl", encoding: .utf8)
-        return try text.split(separator: "\n").map {
-            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
-        }
+        try RunnerHarness(dir: "").events(session)
     }
 
     func fixtureEvents(_ dir: String) throws -> [FixtureEvent] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/ws/fixture-events.jsonl"))
-        return data.split(separator: UInt8(ascii: "\n")).compactMap {
-            try? JSONDecoder().decode(FixtureEvent.self, from: Data($0))
-        }
+        RunnerHarness(dir: dir).fixtureEvents()
     }
 
     @Test func aScenarioDrivesTheSandboxedFixtureAndRecordsEveryStep() throws {
@@ -65,7 +33,7 @@ struct RunCommandTests {
                   - type: { text: "t0p-s3cret-42", secret: true }
                   - key: Return
                   - screenshot: typed
-                  - expect_window: { title: "^runner fixture$" }
+                  - expect_window: { title: "^harness fixture$" }
                   - sleep: 50ms
                 """, in: dir)
             #expect(result.status == 0, "stderr: \(result.stderr)")

@@ -109,16 +109,15 @@ struct SuiteScheduleTests {
 
     @Test func aSessionsSuiteIsRenamedAndCarriesTheSuiteVerdict() throws {
         try withTemporaryDirectory { dir in
-            var info = SessionInfo(scenario: "flaky one", policyDigest: "d", display: ":1", screenSize: .init(width: 8, height: 8), version: "0")
-            info.verdict = .passed
-            info.end = info.start
-            let event = Event(seq: 1, time: info.start, step: "s/b.yaml:3:5 run", action: RecordedAction(kind: "run"))
-            try JUnitReport.xml(info: info, events: [event]).write(toFile: dir + "/junit.xml", atomically: true, encoding: .utf8)
+            let info = SessionInfo(scenario: "flaky one", policyDigest: "d", display: ":1", screenSize: .init(width: 8, height: 8), version: "0")
+            let folder = try SessionFolder.create(in: dir, info: info)
+            try folder.record(Event(step: "s/b.yaml:3:5 run", action: RecordedAction(kind: "run")))
+            try folder.finish(verdict: .passed)
             let record = SuiteRecord(
                 entry: b, name: "flaky one",
                 attempts: [
                     SuiteAttempt(exitStatus: 1, session: dir + "/earlier", message: "failed", duration: .seconds(1)),
-                    SuiteAttempt(exitStatus: 0, session: dir, message: nil, duration: .seconds(1)),
+                    SuiteAttempt(exitStatus: 0, session: folder.path, message: nil, duration: .seconds(1)),
                 ])
             let xml = try XMLDocument(xmlString: SuiteJUnit.document([SuiteJUnit.suite(for: record)]))
             let suite = try #require(try xml.nodes(forXPath: "/testsuites/testsuite").first as? XMLElement)

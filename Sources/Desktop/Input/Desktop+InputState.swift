@@ -17,15 +17,7 @@ extension Desktop {
     public func pressedInput() throws(DesktopError) -> PressedInput {
         try withConnection { (connection) throws(DesktopError) -> PressedInput in
             try connection.trapped("XQueryKeymap") { () -> PressedInput in
-                var rootReturn: UInt = 0
-                var child: UInt = 0
-                var rootX: Int32 = 0
-                var rootY: Int32 = 0
-                var winX: Int32 = 0
-                var winY: Int32 = 0
-                var mask: UInt32 = 0
-                XQueryPointer(
-                    connection.handle, connection.root, &rootReturn, &child, &rootX, &rootY, &winX, &winY, &mask)
+                let mask = connection.queryPointer().mask
                 // Button1Mask is 1 << 8, up to Button5Mask at 1 << 12.
                 let buttons = (1...5).filter { mask & (UInt32(1) << UInt32(7 + $0)) != 0 }
                 var keys = [CChar](repeating: 0, count: 32)

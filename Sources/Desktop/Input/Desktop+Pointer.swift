@@ -123,8 +123,9 @@ extension X11Connection {
         XTestFakeMotionEvent(handle, -1, Int32(point.x), Int32(point.y), 0)
     }
 
-    /// The pointer position and the top-level window under it (0 when none).
-    func queryPointer() -> (point: Point, child: UInt) {
+    /// The pointer position, the top-level window under it (0 when none) and the button and
+    /// modifier mask.
+    func queryPointer() -> (point: Point, child: UInt, mask: UInt32) {
         var rootReturn: UInt = 0
         var child: UInt = 0
         var rootX: Int32 = 0
@@ -133,6 +134,6 @@ extension X11Connection {
         var winY: Int32 = 0
         var mask: UInt32 = 0
         XQueryPointer(handle, root, &rootReturn, &child, &rootX, &rootY, &winX, &winY, &mask)
-        return (Point(x: Int(rootX), y: Int(rootY)), child)
+        return (Point(x: Int(rootX), y: Int(rootY)), child, mask)
     }
 }

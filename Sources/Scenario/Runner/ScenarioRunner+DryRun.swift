@@ -17,16 +17,7 @@ extension ScenarioRunner {
         try loadPolicies()
         try openDisplay()
         defer { cleanUp() }
-        let info = SessionInfo(
-            scenario: scenario.name, policyDigest: digest(), display: desktop.displayName,
-            screenSize: desktop.screenSize, version: "0.1.0")
-        do {
-            session = try SessionFolder.create(in: options.out, info: info, syncEachEvent: false)
-        } catch {
-            throw RunError("cannot create the session folder in \(options.out): \(error)")
-        }
-        runTemp = session.path + "/.run"
-        try? FileManager.default.createDirectory(atPath: runTemp, withIntermediateDirectories: true)
+        try openSession()
         var rows: [DryRunStep] = []
         for step in scenario.steps {
             let begun = clock.now

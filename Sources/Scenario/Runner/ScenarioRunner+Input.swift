@@ -117,14 +117,6 @@ extension ScenarioRunner {
         }
     }
 
-    /// The scenario has a `wait: {change:}` step, which compares with the screen before the latest input.
-    var waitsForChange: Bool {
-        scenario.steps.contains { step in
-            if case .wait(.change, _) = step.action { return true }
-            return false
-        }
-    }
-
     func frameName(_ kind: String, _ when: String) -> String {
         frameCounter += 1
         return "step\(frameCounter)-\(kind)-\(when)"

@@ -57,9 +57,16 @@ public final class ScenarioRunner {
     /// The window a dry run takes to be active after an `activate` it did not perform.
     var presumedActive: WindowInfo?
 
+    /// The scenario has a `wait: {change:}` step, which compares with the screen before the latest input.
+    let waitsForChange: Bool
+
     public init(scenario: Scenario, options: RunOptions) {
         self.scenario = scenario
         self.options = options
+        waitsForChange = scenario.steps.contains { step in
+            if case .wait(.change, _) = step.action { return true }
+            return false
+        }
     }
 
     /// Runs every step until one fails; the session is finished either way.
@@ -78,16 +85,7 @@ public final class ScenarioRunner {
             // Rule 6: on a desktop someone may be looking at, say who is driving.
             banner = try? desktop.showBanner("foredesk is driving")
         }
-        let info = SessionInfo(
-            scenario: scenario.name, policyDigest: digest(), display: desktop.displayName,
-            screenSize: desktop.screenSize, version: "0.1.0")
-        do {
-            session = try SessionFolder.create(in: options.out, info: info, syncEachEvent: false)
-        } catch {
-            throw RunError("cannot create the session folder in \(options.out): \(error)")
-        }
-        runTemp = session.path + "/.run"
-        try? FileManager.default.createDirectory(atPath: runTemp, withIntermediateDirectories: true)
+        try openSession()
         options.control?.register(session: session)
         var failure: String?
         for step in scenario.steps {
@@ -116,6 +114,20 @@ public final class ScenarioRunner {
     }
 
     // MARK: - Setup
+
+    /// Creates the session folder and the run's temporary folder inside it.
+    func openSession() throws(RunError) {
+        let info = SessionInfo(
+            scenario: scenario.name, policyDigest: digest(), display: desktop.displayName,
+            screenSize: desktop.screenSize, version: "0.1.0")
+        do {
+            session = try SessionFolder.create(in: options.out, info: info, syncEachEvent: false)
+        } catch {
+            throw RunError("cannot create the session folder in \(options.out): \(error)")
+        }
+        runTemp = session.path + "/.run"
+        try? FileManager.default.createDirectory(atPath: runTemp, withIntermediateDirectories: true)
+    }
 
     func loadPolicies() throws(RunError) {
         func load(_ path: String) throws(RunError) -> Policy {
