@@ -23,6 +23,8 @@ public struct Scenario: Sendable, Equatable {
     public var apps: [ScenarioApp]
     /// `steps:`, in file order.
     public var steps: [Step]
+    /// The YAML text the scenario was read from, when it was read from text: a session keeps a copy.
+    public var source: String?
 
     /// A scenario from its parts.
     public init(
@@ -48,6 +50,7 @@ public struct Scenario: Sendable, Equatable {
     public init(yaml: String, file: String) throws(ScenarioError) {
         var parser = ScenarioParser(file: file)
         self = try parser.scenario(from: yaml)
+        source = yaml
     }
 
     /// Reads the scenario file at path.

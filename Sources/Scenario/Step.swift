@@ -103,6 +103,11 @@ public struct Step: Sendable, Equatable {
     /// The kind of the step's action.
     public var kind: Kind { action.kind }
 
+    /// The kinds that act on the desktop (input, launching, raising a window), as opposed to waits and checks.
+    public static let actingKinds: Set<Kind> = [
+        .launch, .activate, .click, .doubleClick, .rightClick, .middleClick, .move, .drag, .scroll, .type, .key,
+    ]
+
     /// A step from its parts.
     public init(_ action: Action, at location: SourceLocation) {
         self.action = action

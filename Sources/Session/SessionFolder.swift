@@ -183,6 +183,15 @@ public final class SessionFolder: Sendable {
         return Event.Output(stdout: stem + ".stdout", stderr: stem + ".stderr")
     }
 
+    /// Keeps the text of the scenario that ran (or that `record` wrote) as `scenario.yaml`, so the
+    /// session says what it reproduces even after the original file changed.
+    public func saveScenario(_ yaml: String) throws(SessionError) {
+        try FileSystem.writeAtomically(yaml, to: path + "/" + Self.scenarioFileName)
+    }
+
+    /// The name of the scenario copy inside a session folder.
+    public static let scenarioFileName = "scenario.yaml"
+
     /// The absolute path of a file named relative to the folder.
     public func absolutePath(_ relative: String) -> String {
         path + "/" + relative

@@ -34,6 +34,11 @@ public struct SessionInfo: Sendable, Equatable {
     public var eventCount: Int?
     /// The SHA-256 of the last line of `events.jsonl` when the session finished, so a cut tail is detectable.
     public var lastEventHash: String?
+    /// The absolute path of the scenario file that ran (or that `record` wrote); the session keeps its
+    /// text as `scenario.yaml`, and `foredesk replay` resolves its images and policies against this folder.
+    public var scenarioFile: String?
+    /// The session this run replayed (`foredesk replay`), when it is a replay.
+    public var replayOf: String?
 
     /// Session facts from their parts.
     public init(
@@ -66,7 +71,9 @@ public struct SessionInfo: Sendable, Equatable {
             .init("verdict", .string(verdict.rawValue)),
             .init("event_count", eventCount.map { .int($0) } ?? .null),
             .init("last_event_hash", lastEventHash.map { .string($0) } ?? .null),
-        ]
+        ] + [("scenario_file", scenarioFile), ("replay_of", replayOf)].compactMap { name, value in
+            value.map { JSONValue.Member(name, .string($0)) }
+        }
         return "{\n" + members.map { "  " + JSONValue.object([$0]).rendered.dropFirst().dropLast() }.joined(separator: ",\n")
             + "\n}\n"
     }
@@ -99,5 +106,7 @@ public struct SessionInfo: Sendable, Equatable {
             version: json["version"]?.stringValue ?? "", start: start,
             end: json["end"]?.stringValue.flatMap(Timestamp.init(iso8601:)), verdict: verdict,
             eventCount: json["event_count"]?.intValue, lastEventHash: json["last_event_hash"]?.stringValue)
+        scenarioFile = json["scenario_file"]?.stringValue
+        replayOf = json["replay_of"]?.stringValue
     }
 }

@@ -282,7 +282,7 @@ struct RunControlTests {
                 sys.stderr.buffer.write(data)
                 sys.stderr.flush()
                 seen += data
-                for prompt in (b"approve?", b"go on?"):
+                for prompt in (b"approve?", b"go on?", b"q to stop:"):
                     while prompt in seen and answers:
                         seen = seen.split(prompt, 1)[1]
                         os.write(master, (answers.pop(0) + "\n").encode())

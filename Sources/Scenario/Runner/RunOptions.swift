@@ -22,6 +22,10 @@ public struct RunOptions: Sendable {
     public var pauseTimeout: Duration = .seconds(300)
     /// Lets another thread (a signal) stop the run; nil when nothing will.
     public var control: RunControl? = nil
+    /// Told before and after every step; it may stop the run early or fail a step (`foredesk replay`).
+    public var observer: (any StepObserver)? = nil
+    /// The session a replay reproduces, written to `session.json` as `replay_of`.
+    public var replayOf: String? = nil
 
     public init(
         out: String, workspace: String, display: String? = nil, policyFile: String? = nil,
@@ -60,6 +64,8 @@ public struct RunResult: Sendable, Equatable {
     public var failure: String?
     /// The signal that interrupted the run, when one did.
     public var interruptedBy: Int32? = nil
+    /// The observer stopped the run before its last step (`--until`), without a failure.
+    public var stoppedEarly: Bool = false
 
     public init(sessionPath: String, passed: Bool, failure: String?, interruptedBy: Int32? = nil) {
         self.sessionPath = sessionPath

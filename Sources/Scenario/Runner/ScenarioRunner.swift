@@ -54,6 +54,8 @@ public final class ScenarioRunner {
     /// The latest input step's after-frame under `--frames all`, with the watch's change count just
     /// before it was captured: the next before-frame, when nothing was drawn since.
     var lastAfterFrame: (frame: Frame, changes: UInt64, relative: String)?
+    /// The latest step's event as recorded, for the observer.
+    var lastEvent: Event?
     /// The window a dry run takes to be active after an `activate` it did not perform.
     var presumedActive: WindowInfo?
 
@@ -88,9 +90,20 @@ public final class ScenarioRunner {
         try openSession()
         options.control?.register(session: session)
         var failure: String?
-        for step in scenario.steps {
+        var stoppedEarly = false
+        for (index, step) in scenario.steps.enumerated() {
             if isInterrupted { break }
-            if let message = perform(step) {
+            if let observer = options.observer, !observer.shouldPerform(step, index: index) {
+                stoppedEarly = true
+                break
+            }
+            var message = perform(step)
+            if let observer = options.observer, let event = lastEvent, !isInterrupted {
+                let outcome = StepOutcome(
+                    event: event, failure: message, session: session, captureScreen: { try self.redactedCapture() })
+                message = observer.didPerform(step, index: index, outcome: outcome) ?? message
+            }
+            if let message {
                 failure = "\(step.location): \(step.kind.rawValue) failed: \(message)"
                 break
             }
@@ -110,18 +123,24 @@ public final class ScenarioRunner {
         if let problem = finishFrames(), failure == nil { failure = problem }
         try? desktop.releaseAll()
         try? session.finish(verdict: failure == nil ? .passed : .failed)
-        return RunResult(sessionPath: session.path, passed: failure == nil, failure: failure)
+        var result = RunResult(sessionPath: session.path, passed: failure == nil, failure: failure)
+        result.stoppedEarly = stoppedEarly
+        return result
     }
 
     // MARK: - Setup
 
     /// Creates the session folder and the run's temporary folder inside it.
     func openSession() throws(RunError) {
-        let info = SessionInfo(
+        var info = SessionInfo(
             scenario: scenario.name, policyDigest: digest(), display: desktop.displayName,
             screenSize: desktop.screenSize, version: "0.1.0")
+        info.scenarioFile = URL(fileURLWithPath: scenario.file).standardizedFileURL.path
+        info.replayOf = options.replayOf
         do {
             session = try SessionFolder.create(in: options.out, info: info, syncEachEvent: false)
+            // Never the secrets: a replay takes them from the original file again.
+            if let source = scenario.sourceWithoutSecrets { try session.saveScenario(source) }
         } catch {
             throw RunError("cannot create the session folder in \(options.out): \(error)")
         }
@@ -233,7 +252,7 @@ public final class ScenarioRunner {
         event.durationMilliseconds = Self.milliseconds(clock.now - begun)
         if event.pointer == nil { event.pointer = try? desktop.pointerPosition() }
         do {
-            try session.record(event)
+            lastEvent = try session.record(event)
         } catch {
             return failure ?? "cannot record the step: \(error)"
         }
@@ -318,9 +337,7 @@ public final class ScenarioRunner {
     // MARK: - Helpers
 
     /// Steps that move the pointer or the focus themselves.
-    static let actingKinds: Set<Step.Kind> = [
-        .launch, .activate, .click, .doubleClick, .rightClick, .middleClick, .move, .drag, .scroll, .type, .key,
-    ]
+    static let actingKinds = Step.actingKinds
 
     /// A signal asked the run to stop.
     var isInterrupted: Bool { options.control?.signal != nil }

@@ -77,25 +77,10 @@ struct RunCommand: ParsableCommand {
             } catch {
                 throw CommandFailure(message: error.description, code: Exit.usage)
             }
-            let folder = Exec.absolute(workspace ?? Exec.currentDirectory())
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-                throw CommandFailure.usage(
-                    "the workspace \(folder) is not a folder: create it, or leave out --workspace to use the current folder")
-            }
-            let tools = try? Demo.siblingExecutable("fixture-app")
-            var options = RunOptions(
-                out: Exec.absolute(out), workspace: folder,
-                display: display, policyFile: policy,
-                toolDirectory: tools.map { String($0[..<($0.lastIndex(of: "/") ?? $0.endIndex)]) },
-                updateGolden: updateGolden, frames: frames,
-                progress: { line in
-                    let text = line + "\n"
-                    _ = text.withCString { write(2, $0, strlen($0)) }
-                })
-            options.approvals = TerminalApprovalBroker()
+            var options = try RunSetup.options(
+                out: out, workspace: workspace, display: display, policy: policy, frames: frames, control: control)
+            options.updateGolden = updateGolden
             options.pauseTimeout = pause
-            options.control = control
             if dryRun {
                 let report: DryRunReport
                 do throws(RunError) {
@@ -119,14 +104,7 @@ struct RunCommand: ParsableCommand {
             } catch {
                 throw CommandFailure(message: error.message, code: error.unavailable ? Exit.unavailable : Exit.usage)
             }
-            print(result.sessionPath)
-            fflush(nil)  // every stream: the session path goes out before the closing lines on stderr
-            // The last line a person sees: where to look.
-            // The chain's last hash, to keep elsewhere: `foredesk verify --expect` proves nothing was cut later.
-            let info = try? SessionInfo(jsonText: String(contentsOfFile: result.sessionPath + "/session.json", encoding: .utf8))
-            let hash = info?.lastEventHash.map { "last event hash: \($0) (foredesk verify \(result.sessionPath) --expect \($0))\n" } ?? ""
-            let closing = hash + "report: \(result.sessionPath)/report.html\n"
-            _ = closing.withCString { write(2, $0, strlen($0)) }
+            RunSetup.printClosingLines(result)
             if let signal = result.interruptedBy {
                 throw CommandFailure(message: result.failure ?? "interrupted", code: 128 + signal)
             }
