@@ -47,9 +47,10 @@ extension HTMLReport {
 
           var state = { time: 0, pos: -1, playing: false, speed: 1, frame: null, videoIndex: -1, requested: 0 };
 
-          // Images: loaded on demand and kept in a bounded cache, so a long session never loads all frames.
+          // Images: loaded on demand and kept in a bounded cache, so a long session never loads all frames;
+          // the bound also caps memory, as a full-screen keyframe decodes to megabytes.
           var cache = new Map();
-          var cacheLimit = 400;
+          var cacheLimit = 150;
           function load(url) {
             var entry = cache.get(url);
             if (entry) { cache.delete(url); cache.set(url, entry); return entry; }
