@@ -106,6 +106,13 @@ enum FileSystem {
         access(path, F_OK) == 0
     }
 
+    /// The size in bytes of a regular file, nil when there is none at path.
+    static func fileSize(_ path: String) -> Int? {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(st.st_size)
+    }
+
     /// The directory and the last component of path.
     static func split(_ path: String) -> (directory: String, name: String) {
         guard let slash = path.lastIndex(of: "/") else { return (".", path) }

@@ -56,7 +56,8 @@ public enum SessionReport {
             JUnitReport.xml(info: loaded.info, events: loaded.events, truncatedLine: loaded.truncatedLine),
             to: summary.junitPath)
         try FileSystem.writeAtomically(
-            HTMLReport.html(info: loaded.info, events: loaded.events, truncatedLine: loaded.truncatedLine),
+            HTMLReport.html(
+                info: loaded.info, events: loaded.events, truncatedLine: loaded.truncatedLine, folder: folder),
             to: summary.reportPath)
         return summary
     }

@@ -77,7 +77,8 @@ final class JUnitTally: NSObject, XMLParserDelegate {
             #expect(html.contains("another window covers 10,20"))
             #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
             #expect(!html.contains("<script>alert(1)"))
-            #expect(html.contains(#"<img loading="lazy" src="frames/0001-before-click.png""#))
+            #expect(html.contains(#"<a href="frames/0001-before-click.png">before</a>"#))
+            #expect(html.contains(#""before":"frames/0001-before-click.png""#), "the viewer's timeline names the frame")
             #expect(html.contains("interrupted"))
             let junit = try String(contentsOfFile: folder + "/junit.xml", encoding: .utf8)
             #expect(junit.contains(#"tests="3" failures="1" errors="1""#))
@@ -144,7 +145,8 @@ final class JUnitTally: NSObject, XMLParserDelegate {
             // Frames stay in their session folder; the merged page links to them relative to itself.
             let sessionName = try #require(first.split(separator: "/").last)
             let frame = "../shard-1/\(sessionName)/frames/0001-before-click.png"
-            #expect(html.contains(#"<img loading="lazy" src="\#(frame)""#))
+            #expect(html.contains(#"<a href="\#(frame)">before</a>"#))
+            #expect(html.contains(#"<a href="../shard-1/\#(sessionName)/report.html">viewer</a>"#), "each session's own viewer")
             #expect(!html.contains("http://") && !html.contains("https://"))
 
             let junit = try JUnitTally.parse(dir + "/merged/junit.xml")

@@ -99,18 +99,31 @@ final class JUnitCounter: NSObject, XMLParserDelegate {
         #expect(html.contains("<code>keys.leave_app</code>"))
         #expect(html.contains("<code>click x=10 y=20</code>"))
         #expect(html.contains("run command=make &quot;all&quot;"))
-        #expect(html.contains(#"<img loading="lazy" src="frames/0001-before.png""#))
-        #expect(html.contains(#"<img loading="lazy" src="frames/0002-after.png""#))
+        #expect(html.contains("<code>type text=[secret] secret=true</code>"))
+        #expect(!html.contains(Fixtures.secret))
+        // Frames are links and timeline data, never images the page loads all at once.
+        #expect(html.contains(#"<a href="frames/0001-before.png">before</a>"#))
+        #expect(html.contains(#"<a href="frames/0002-after.png">after</a>"#))
+        #expect(!html.contains(" src="), "no image is loaded before the viewer asks for it")
         #expect(html.contains(#"<a href="output/0001-build.stdout">stdout</a>"#))
         #expect(html.contains(#"<span class="badge deny">deny</span>"#))
         #expect(html.contains(#"<span class="badge failed">failed</span>"#))
-        // Self-contained: nothing is fetched from elsewhere.
+        #expect(html.contains(#"<p class="result failed error">failed: denied: ctrl+alt+f1 leaves the app</p>"#))
+        #expect(html.contains(#"<p class="result passed">passed</p>"#))
+        #expect(html.contains(#"<span class="took">1234 ms</span>"#))
+        // Self-contained: nothing is fetched from elsewhere, one data block and one inline script.
         #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("<link"))
-        #expect(html.components(separatedBy: "<script").count == 2)
-        // Well-formed enough for an XML parser too (a cheap check that every tag is closed and escaped).
-        let xhtml = html.replacingOccurrences(of: "<!DOCTYPE html>", with: "")
-            .replacingOccurrences(of: #"<meta charset="utf-8">"#, with: "")
-        #expect(xhtml.contains("</html>"))
+        #expect(html.components(separatedBy: "<script").count == 3)
+        #expect(html.components(separatedBy: #"<script type="application/json" id="replay-data">"#).count == 2)
+        #expect(!html.contains("<script src"))
+        let data = try ReplayDataTests.replayData(html)
+        let events = try #require(data["events"] as? [[String: Any]])
+        #expect(events.map { $0["seq"] as? Int } == [1, 2, 3, 4])
+        #expect(events.map { $0["decision"] as? String } == ["allow", "allow", "deny", "allow"])
+        #expect(events.map { $0["failed"] as? Bool } == [false, false, true, false])
+        #expect(events[0]["before"] as? String == "frames/0001-before.png")
+        #expect(events[0]["point"] as? [Int] == [10, 20])
+        #expect(data["duration"] as? Int == 1234, "the longest step sets the timeline's length")
     }
 
     @Test func rebuildWorksOnAKilledRunsFolder() throws {

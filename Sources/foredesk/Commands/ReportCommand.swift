@@ -12,7 +12,9 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             events.jsonl is the source of truth of a session: this works on the folder of a run that was killed (even with SIGKILL), skipping a last event cut off mid-write and marking the run as interrupted.
 
-            With --merge, joins the sessions of several runs or shards into one report.html (a section per session) and one junit.xml (a test suite per session) in the --out folder. Each DIR is a session folder or a folder of them (the --out of a run or of one shard). Frames stay in the session folders: the report links to them, so keep those folders beside it.
+            report.html is a replay viewer that opens from disk: a timeline to scrub and play (space; 1, 2, 4 for the speed), the actions beside it (←/→; f jumps to the first failure; ? lists the keys), and the screen at each moment from the session's video/ or its step frames, which it loads only when shown.
+
+            With --merge, joins the sessions of several runs or shards into one report.html (a section per session, linking to each session's own viewer) and one junit.xml (a test suite per session) in the --out folder. Each DIR is a session folder or a folder of them (the --out of a run or of one shard). Frames stay in the session folders: the report links to them, so keep those folders beside it.
 
             Examples:
               foredesk report foredesk-out/login-20250301T123456Z
