@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        // Only for the agent tests' MCP client, whose stdio transport takes SystemPackage's FileDescriptor.
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // C layer: declarations and tiny shims only.
@@ -71,10 +74,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The agent door: the same gate, sandbox and session for an AI agent, over MCP (stdio) or JSON lines.
+        .target(
+            name: "Agent",
+            dependencies: [
+                "Imaging", "Desktop", "Policy", "Session", "Scenario", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "foredesk",
             dependencies: [
-                "Desktop", "Imaging", "Processes", "Sandbox", "Session", "Policy", "Scenario",
+                "Desktop", "Imaging", "Processes", "Sandbox", "Session", "Policy", "Scenario", "Agent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -106,5 +118,12 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SessionTests", dependencies: ["Session", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: [
+                "Agent", "Imaging", "Session", "TestSupport", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict),
     ]
 )

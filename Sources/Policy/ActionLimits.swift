@@ -6,11 +6,16 @@ public struct ActionLimits: Sendable, Equatable {
     public var maxDuration: Duration?
     /// The most actions within any one second.
     public var maxActionsPerSecond: Int?
+    /// The most screenshots an agent may take within any one minute (the agent door counts them).
+    public var maxScreenshotsPerMinute: Int?
 
     /// Limits from their parts.
-    public init(maxActions: Int? = nil, maxDuration: Duration? = nil, maxActionsPerSecond: Int? = nil) {
+    public init(
+        maxActions: Int? = nil, maxDuration: Duration? = nil, maxActionsPerSecond: Int? = nil, maxScreenshotsPerMinute: Int? = nil
+    ) {
         self.maxActions = maxActions
         self.maxDuration = maxDuration
         self.maxActionsPerSecond = maxActionsPerSecond
+        self.maxScreenshotsPerMinute = maxScreenshotsPerMinute
     }
 }

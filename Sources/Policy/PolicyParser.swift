@@ -151,6 +151,7 @@ struct PolicyParser {
             case "max_actions": limits.maxActions = try count(entry.value, key: key, atLeast: 1)
             case "max_duration": limits.maxDuration = try duration(entry.value, key: key)
             case "max_actions_per_second": limits.maxActionsPerSecond = try count(entry.value, key: key, atLeast: 1)
+            case "max_screenshots_per_minute": limits.maxScreenshotsPerMinute = try count(entry.value, key: key, atLeast: 1)
             default: break
             }
         }

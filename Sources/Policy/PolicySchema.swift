@@ -9,7 +9,7 @@ enum PolicySchema {
     static let sandboxLimits = ["max_processes", "max_memory", "max_open_files", "max_cpu_time", "max_file_size", "max_wall_time"]
     static let input = ["apps", "window_classes"]
     static let rule = ["action", "window_class", "command"]
-    static let limits = ["max_actions", "max_duration", "max_actions_per_second"]
+    static let limits = ["max_actions", "max_duration", "max_actions_per_second", "max_screenshots_per_minute"]
     static let redact = ["windows", "regions"]
     static let redactWindow = ["class", "title"]
 

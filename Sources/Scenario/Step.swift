@@ -55,7 +55,7 @@ public struct Step: Sendable, Equatable {
         /// Check that a window matching exists, retrying until timeout.
         case expectWindow(WindowMatch, timeout: Duration)
         /// Run a command inside the sandbox.
-        case run(ScenarioCommand, timeout: Duration, exitCode: Int32, output: TextPattern?)
+        case run(ScenarioCommand, timeout: Duration, exitCode: Int32?, output: TextPattern?)
         /// Check a file in the workspace, retrying until timeout.
         case expectFile(path: String, FileExpectation, timeout: Duration)
         /// Pause for a fixed time (prefer `wait`).

@@ -27,7 +27,7 @@ struct PolicyErrorTests {
         )
         #expect(
             errorMessage("limits:\n  max_action: 5\n")
-                == "p.yaml:2:3: unknown key 'max_action' in limits — did you mean 'max_actions'? (expected one of: max_actions, max_duration, max_actions_per_second)"
+                == "p.yaml:2:3: unknown key 'max_action' in limits — did you mean 'max_actions'? (expected one of: max_actions, max_duration, max_actions_per_second, max_screenshots_per_minute)"
         )
         #expect(
             errorMessage("ask:\n  - action: run\n    comand: rm\n")

@@ -78,7 +78,7 @@ extension ScenarioRunner {
     }
 
     func runCommand(
-        _ command: ScenarioCommand, timeout: Duration, exitCode: Int32, output pattern: TextPattern?,
+        _ command: ScenarioCommand, timeout: Duration, exitCode: Int32?, output pattern: TextPattern?,
         _ event: inout Event
     ) throws {
         let argv = command.argv.map(fill)
@@ -102,8 +102,9 @@ extension ScenarioRunner {
         }
         let (status, timedOut) = process.waitForExit()
         if timedOut { throw StepFailure("the command ran past its timeout of \(timeout) and was ended") }
-        guard status == exitCode else {
-            throw StepFailure("the command exited with status \(status), expected \(exitCode)")
+        event.action.parameters.append(.init("exit_status", .int(Int(status))))
+        guard exitCode.map({ status == $0 }) ?? true else {
+            throw StepFailure("the command exited with status \(status), expected \(exitCode ?? 0)")
         }
         if let pattern {
             let text = (try? String(contentsOfFile: stdout, encoding: .utf8)) ?? ""

@@ -1,6 +1,6 @@
 import Desktop
 import Foundation
-import Imaging
+public import Imaging
 import Policy
 import Session
 
@@ -67,10 +67,17 @@ extension ScenarioRunner {
         return relative
     }
 
-    /// A `screenshot` step: the screen or a region, redacted, written whatever `--frames` says.
+    /// A `screenshot` step: the screen or a region, redacted, written whatever `--frames` says; kept
+    /// as `lastScreenshot` too, so the agent door returns exactly the pixels the session stores.
     func screenshot(_ name: String, _ region: Rect?) throws -> String {
-        let frame = try desktop.capture(region.map { .region($0) } ?? .screen)
-        return saveFrame(frame, name: name, redacting: redactedAreas(in: region))
+        let frame = try redactedCapture(region)
+        lastScreenshot = frame
+        return saveFrame(frame, name: name, redacting: [])
+    }
+
+    /// The screen (or a region of it) now, redacted as the policy asks: what an observer may see.
+    public func redactedScreen(_ region: Rect? = nil) throws -> Frame {
+        try redactedCapture(region)
     }
 
     /// An input step's before or after frame (a full screen), as `--frames` says: named and

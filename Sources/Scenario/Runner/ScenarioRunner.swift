@@ -1,10 +1,10 @@
-import Desktop
+public import Desktop
 import Foundation
-import Imaging
-import Policy
+public import Imaging
+public import Policy
 import Processes
 import Sandbox
-import Session
+public import Session
 
 /// Runs a scenario foreground-only: every acting step is put to the policy gate first, and every
 /// step becomes one event in the session folder.
@@ -18,8 +18,10 @@ public final class ScenarioRunner {
     let options: RunOptions
     let clock = ContinuousClock()
     var start = ContinuousClock.now
-    var session: SessionFolder!
-    var desktop: Desktop!
+    /// The run's session folder, once `begin` made it.
+    public internal(set) var session: SessionFolder!
+    /// The desktop the run drives, once `begin` opened it.
+    public internal(set) var desktop: Desktop!
     var watch: ScreenWatch!
     var display: VirtualDisplay?
     var gate = Policy.default
@@ -54,6 +56,8 @@ public final class ScenarioRunner {
     /// The latest input step's after-frame under `--frames all`, with the watch's change count just
     /// before it was captured: the next before-frame, when nothing was drawn since.
     var lastAfterFrame: (frame: Frame, changes: UInt64, relative: String)?
+    /// The latest `screenshot` step's frame, redacted: what the session stored.
+    public internal(set) var lastScreenshot: Frame?
     /// The latest step's event as recorded, for the observer.
     var lastEvent: Event?
     /// The window a dry run takes to be active after an `activate` it did not perform.
@@ -74,21 +78,7 @@ public final class ScenarioRunner {
     /// Runs every step until one fails; the session is finished either way.
     /// - Throws: `RunError` when the run cannot start (policy unreadable, no display).
     public func run() throws(RunError) -> RunResult {
-        start = clock.now
-        try loadPolicies()
-        try openDisplay()
-        defer {
-            cleanUp()
-            options.control?.markDone()
-        }
-        options.control?.register(desktop: desktop)
-        if let display { options.control?.register(display: display) }
-        if options.display != nil {
-            // Rule 6: on a desktop someone may be looking at, say who is driving.
-            banner = try? desktop.showBanner("foredesk is driving")
-        }
-        try openSession()
-        options.control?.register(session: session)
+        try begin()
         var failure: String?
         var stoppedEarly = false
         for (index, step) in scenario.steps.enumerated() {
@@ -108,6 +98,56 @@ public final class ScenarioRunner {
                 break
             }
         }
+        var result = end(failure: failure)
+        result.stoppedEarly = stoppedEarly
+        return result
+    }
+
+    /// The run's limits (`limits:` of its policies), for callers that count more than gated actions.
+    public var limits: ActionLimits { gate.limits }
+
+    /// How long the run has been going.
+    public var elapsed: Duration { clock.now - start }
+
+    /// Starts a run to be driven step by step (`performStep`), as the agent door does: loads the
+    /// policies, opens the display and the session. `end` must follow once this returned.
+    /// - Throws: `RunError` when the run cannot start; nothing is left running then.
+    public func begin() throws(RunError) {
+        start = clock.now
+        try loadPolicies()
+        try openDisplay()
+        options.control?.register(desktop: desktop)
+        if let display { options.control?.register(display: display) }
+        if options.display != nil {
+            // Rule 6: on a desktop someone may be looking at, say who is driving.
+            banner = try? desktop.showBanner("foredesk is driving")
+        }
+        do {
+            try openSession()
+        } catch {
+            cleanUp()
+            options.control?.markDone()
+            throw error
+        }
+        options.control?.register(session: session)
+    }
+
+    /// Performs one step through the gate and records it, as a scenario's steps are; returns its
+    /// event and why it failed (nil when it passed).
+    public func performStep(_ step: Step) -> (event: Event?, failure: String?) {
+        lastEvent = nil
+        let failure = perform(step)
+        return (lastEvent, failure)
+    }
+
+    /// Ends a run begun with `begin`: releases the input, finishes the session (verdict from failure,
+    /// or aborted after a signal), stops the apps and the private display.
+    public func end(failure: String?) -> RunResult {
+        defer {
+            cleanUp()
+            options.control?.markDone()
+        }
+        var failure = failure
         if let control = options.control, let interruption = control.interruption {
             // The signal thread already released the input; make sure, then say how the run ended.
             let release = interruption.release ?? desktop.interruptInput()
@@ -123,9 +163,7 @@ public final class ScenarioRunner {
         if let problem = finishFrames(), failure == nil { failure = problem }
         try? desktop.releaseAll()
         try? session.finish(verdict: failure == nil ? .passed : .failed)
-        var result = RunResult(sessionPath: session.path, passed: failure == nil, failure: failure)
-        result.stoppedEarly = stoppedEarly
-        return result
+        return RunResult(sessionPath: session.path, passed: failure == nil, failure: failure)
     }
 
     // MARK: - Setup

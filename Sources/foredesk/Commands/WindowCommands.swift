@@ -1,6 +1,7 @@
 import ArgumentParser
 import Desktop
 import Imaging
+import Scenario
 import Session
 
 struct Windows: ParsableCommand {
@@ -22,7 +23,7 @@ struct Windows: ParsableCommand {
         try reporting {
             let windows = try display.open().windows(includeHidden: all)
             if json {
-                print(JSONValue.array(windows.map(JSON.window)).rendered)
+                print(JSONValue.array(windows.map(WindowJSON.object)).rendered)
             } else {
                 print(Table.windows(windows))
             }
@@ -43,7 +44,7 @@ struct Active: ParsableCommand {
             guard let window = try display.open().activeWindow() else {
                 throw CommandFailure.action("no window is active (the focus is on no window)")
             }
-            print(json ? JSON.window(window).rendered : Table.windows([window]))
+            print(json ? WindowJSON.object(window).rendered : Table.windows([window]))
         }
     }
 }
@@ -82,7 +83,7 @@ struct WaitWindow: ParsableCommand {
             let query = WindowQuery(titlePattern: title, className: className, pid: pid)
             let window = try display.open().waitForWindow(
                 matching: query, timeout: .milliseconds(Int64(timeout * 1000)))
-            print(json ? JSON.window(window).rendered : Table.windows([window]))
+            print(json ? WindowJSON.object(window).rendered : Table.windows([window]))
         }
     }
 }

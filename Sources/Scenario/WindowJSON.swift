@@ -1,10 +1,11 @@
-import Desktop
+public import Desktop
 import Imaging
-import Session
+public import Session
 
-/// JSON for command output, through the Session layer's codec (objects keep their key order).
-enum JSON {
-    static func window(_ window: WindowInfo) -> JSONValue {
+/// A window as JSON, the same for `foredesk windows --json` and the agent door.
+public enum WindowJSON {
+    /// id, title, class, instance, pid, geometry, mapped, viewable and stacking, in that order.
+    public static func object(_ window: WindowInfo) -> JSONValue {
         .object([
             .init("id", .int(Int(window.id.rawValue))),
             .init("title", .string(window.title)),
