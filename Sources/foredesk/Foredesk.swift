@@ -16,7 +16,7 @@ struct Foredesk: ParsableCommand {
         subcommands: [
             Screenshot.self, Click.self, Move.self, Drag.self, Scroll.self, TypeText.self, Key.self,
             Windows.self, Active.self, WaitWindow.self, Find.self, Demo.self, RunCommand.self, Exec.self, SandboxCommand.self, ReportCommand.self,
-            VerifyCommand.self, TestCommand.self,
+            VerifyCommand.self, TestCommand.self, ExportCommand.self,
         ]
     )
 }

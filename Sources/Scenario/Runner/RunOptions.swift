@@ -22,6 +22,9 @@ public struct RunOptions: Sendable {
     public var pauseTimeout: Duration = .seconds(300)
     /// Lets another thread (a signal) stop the run; nil when nothing will.
     public var control: RunControl? = nil
+    /// Record the screen continuously into the session's `video/` at up to this many frames a second
+    /// (`--video`, `--fps`; `VideoRecorder.fpsRange`); nil records no video.
+    public var videoFPS: Int? = nil
 
     public init(
         out: String, workspace: String, display: String? = nil, policyFile: String? = nil,

@@ -56,6 +56,8 @@ public final class ScenarioRunner {
     var lastAfterFrame: (frame: Frame, changes: UInt64, relative: String)?
     /// The window a dry run takes to be active after an `activate` it did not perform.
     var presumedActive: WindowInfo?
+    /// The continuous recording under `--video` (`ScenarioRunner+Video.swift`), until it stops.
+    var video: VideoRecorder?
 
     /// The scenario has a `wait: {change:}` step, which compares with the screen before the latest input.
     let waitsForChange: Bool
@@ -87,8 +89,8 @@ public final class ScenarioRunner {
         }
         try openSession()
         options.control?.register(session: session)
-        var failure: String?
-        for step in scenario.steps {
+        var failure = startVideo()
+        for step in scenario.steps where failure == nil {
             if isInterrupted { break }
             if let message = perform(step) {
                 failure = "\(step.location): \(step.kind.rawValue) failed: \(message)"
@@ -101,12 +103,14 @@ public final class ScenarioRunner {
             guard control.claimFinish() else {
                 return RunResult(sessionPath: session.path, passed: false, failure: failure, interruptedBy: interruption.signal)
             }
+            finishVideo()
             _ = try? session.record(RunControl.interruptedEvent(signal: interruption.signal, release: release, stuck: false))
             try? session.finish(verdict: .aborted)
             let message = "interrupted by \(RunControl.name(of: interruption.signal))" + (failure.map { " (\($0))" } ?? "")
             return RunResult(sessionPath: session.path, passed: false, failure: message, interruptedBy: interruption.signal)
         }
         _ = options.control?.claimFinish()
+        finishVideo()
         if let problem = finishFrames(), failure == nil { failure = problem }
         try? desktop.releaseAll()
         try? session.finish(verdict: failure == nil ? .passed : .failed)
@@ -184,6 +188,9 @@ public final class ScenarioRunner {
     }
 
     func cleanUp() {
+        // Stopped without its event when the run ended some other way (the grace timer recorded it then).
+        _ = video?.stop()
+        video = nil
         if let banner { try? desktop.removeBanner(banner) }
         banner = nil
         _ = finishFrames()
