@@ -115,40 +115,62 @@ struct VideoCommandTests {
         #expect(alone.stderr.contains("add --video"), "\(alone.stderr)")
     }
 
+    /// Starts `foredesk run --video` on the suite's display with a scenario that types and then sleeps a
+    /// minute; returns once the typing is recorded and the video holds at least two frames.
+    func startTypingRun(in dir: String, display: String) throws -> (Process, session: String) {
+        let harness = RunnerHarness(dir: dir)
+        // Written by a first run that ends at once, so the scenario and policy files exist.
+        _ = try harness.run("  - sleep: 1ms")
+        try harness.scenarioText(
+            """
+              - launch: fixture
+              - activate: fixture
+              - click: [320, 110]
+              - type: "typed before the signal"
+              - sleep: 60s
+            """
+        ).write(toFile: dir + "/long.yaml", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BuiltProducts.path("foredesk"))
+        process.arguments = [
+            "run", dir + "/long.yaml", "--out", dir + "/long", "--workspace", dir + "/ws", "--display", display, "--video",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(60)
+        var session = ""
+        while ContinuousClock.now < deadline {
+            let sessions = (try? FileManager.default.contentsOfDirectory(atPath: dir + "/long")) ?? []
+            session = sessions.first.map { dir + "/long/" + $0 } ?? ""
+            let typed = text(session + "/events.jsonl").contains(#""kind":"type""#)
+            if typed, text(session + "/video/index.jsonl").split(separator: "\n").count >= 3 { break }
+            try #require(process.isRunning, "foredesk exited before the signal")
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return (process, session)
+    }
+
+    @Test func sigintEndsTheVideoCleanlyAndVerifyVouchesForIt() throws {
+        let display = try PrivateDisplay.require()
+        try withTemporaryDirectory { dir in
+            let (process, session) = try startTypingRun(in: dir, display: display.name)
+            kill(process.processIdentifier, SIGINT)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 130)
+            let index = try VideoReader(folder: session).index
+            #expect(index.end != nil, "the end line is written on SIGINT")
+            #expect(index.end?.frames == index.frames.count)
+            let verify = try foredesk(["verify", session])
+            #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+            #expect(verify.stdout.contains("\(index.frames.count) video frames"), "\(verify.stdout)")
+        }
+    }
+
     @Test func aRunKilledOutrightLeavesAReadablePrefix() throws {
         let display = try PrivateDisplay.require()
         try withTemporaryDirectory { dir in
-            let harness = RunnerHarness(dir: dir)
-            // Written by a first run that ends at once, so the scenario and policy files exist.
-            _ = try harness.run("  - sleep: 1ms")
-            try harness.scenarioText(
-                """
-                  - launch: fixture
-                  - activate: fixture
-                  - click: [320, 110]
-                  - type: "typed before the kill"
-                  - sleep: 60s
-                """
-            ).write(toFile: dir + "/killed.yaml", atomically: true, encoding: .utf8)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: BuiltProducts.path("foredesk"))
-            process.arguments = [
-                "run", dir + "/killed.yaml", "--out", dir + "/killed", "--workspace", dir + "/ws", "--display", display.name,
-                "--video",
-            ]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let deadline = ContinuousClock.now + .seconds(60)
-            var session = ""
-            while ContinuousClock.now < deadline {
-                let sessions = (try? FileManager.default.contentsOfDirectory(atPath: dir + "/killed")) ?? []
-                session = sessions.first.map { dir + "/killed/" + $0 } ?? ""
-                let typed = text(session + "/events.jsonl").contains(#""kind":"type""#)
-                if typed, text(session + "/video/index.jsonl").split(separator: "\n").count >= 3 { break }
-                try #require(process.isRunning, "foredesk exited before the kill")
-                Thread.sleep(forTimeInterval: 0.05)
-            }
+            let (process, session) = try startTypingRun(in: dir, display: display.name)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
 
