@@ -95,3 +95,23 @@ struct VideoRecorderTests {
         }
     }
 }
+
+/// The same recording through plain GetImage, on a server without usable MIT-SHM.
+@Suite(.privateDisplay(sharedMemory: false), .timeLimit(.minutes(2)))
+struct VideoRecorderWithoutSharedMemoryTests {
+    @Test func theVideoIsLosslessThroughGetImageToo() throws {
+        let display = try PrivateDisplay.require()
+        try withTemporaryDirectory { folder in
+            let recorder = try VideoRecorder.start(display: display.name, folder: folder, fps: 30)
+            let app = try FixtureApp(on: display.name)
+            let desktop = try Desktop(display: display.name)
+            let before = app.events().count
+            try desktop.type("no shared memory")
+            _ = try app.typedText(after: before, length: 16)
+            let summary = recorder.stop()
+            #expect(summary.failure == nil)
+            let reader = try VideoReader(folder: folder)
+            #expect(try reader.frame(at: reader.index.durationMilliseconds) == (try desktop.capture(method: .getImage)))
+        }
+    }
+}
