@@ -105,7 +105,7 @@ let package = Package(
         // Benchmarks live with the tools, never in the tests.
         .executableTarget(
             name: "foredesk-bench",
-            dependencies: ["Desktop", "Imaging", "Processes", "Scenario"],
+            dependencies: ["Desktop", "Imaging", "Processes", "Scenario", "Session"],
             path: "tools/benchmark",
             swiftSettings: strict
         ),

@@ -351,6 +351,46 @@ int cx11_drain_damage(Display *dpy, int damage_event_base, Damage damage, int *b
     return seen;
 }
 
+int cx11_damage_notifies(Display *dpy, int damage_event_base, Damage damage) {
+    int seen = 0;
+    while (XPending(dpy) > 0) {
+        XEvent event;
+        XNextEvent(dpy, &event);
+        if (event.type != damage_event_base + XDamageNotify) continue;
+        if (((XDamageNotifyEvent *)&event)->damage == damage) seen++;
+    }
+    return seen;
+}
+
+int cx11_damage_take(Display *dpy, Damage damage, XserverRegion region, int *rects, int max, int *bounds) {
+    // With repair None the whole damage region goes into parts and damage is emptied (damageproto,
+    // DamageSubtract), so the next drawing sends a fresh notify under XDamageReportNonEmpty.
+    XDamageSubtract(dpy, damage, None, region);
+    int count = 0;
+    XRectangle box;
+    XRectangle *parts = XFixesFetchRegionAndBounds(dpy, region, &count, &box);
+    if (!parts && count != 0) return -1;
+    for (int i = 0; i < count && i < max; i++) {
+        rects[4 * i] = parts[i].x;
+        rects[4 * i + 1] = parts[i].y;
+        rects[4 * i + 2] = parts[i].width;
+        rects[4 * i + 3] = parts[i].height;
+    }
+    bounds[0] = box.x;
+    bounds[1] = box.y;
+    bounds[2] = box.width;
+    bounds[3] = box.height;
+    if (parts) XFree(parts);
+    return count;
+}
+
+void cx11_copy_opaque_rows(uint8_t *dst, size_t dst_stride, const uint8_t *src, size_t src_stride, int width,
+                           int height) {
+    for (int row = 0; row < height; row++) {
+        cx11_copy_opaque(dst + (size_t)row * dst_stride, src + (size_t)row * src_stride, (size_t)width);
+    }
+}
+
 // A 5x7 pixel font for the banner's capitals: one row a byte, bit 4 the leftmost pixel.
 static const unsigned char banner_glyphs[26][7] = {
     {14, 17, 17, 31, 17, 17, 17}, {30, 17, 17, 30, 17, 17, 30}, {14, 17, 16, 16, 16, 17, 14}, /* A B C */

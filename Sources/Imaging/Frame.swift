@@ -97,6 +97,27 @@ public struct Frame: Sendable, Equatable {
         }
     }
 
+    /// Copies the part source of other (which must lie inside other) into this frame with its top-left corner at
+    /// origin, clipped to the frame: how a video atlas's rectangles go back onto the screen image.
+    public mutating func paste(_ other: Frame, from source: Rect, at origin: Point) {
+        guard other.bounds.contains(source),
+            let area = Rect(origin: origin, size: source.size).intersection(bounds)
+        else { return }
+        let rowBytes = area.width * 4
+        let width = self.width
+        other.pixels.withUnsafeBytes { src in
+            pixels.withUnsafeMutableBytes { dst in
+                guard let from = src.baseAddress, let to = dst.baseAddress else { return }
+                for y in area.y..<area.maxY {
+                    let sourceY = source.y + y - origin.y
+                    let sourceX = source.x + area.x - origin.x
+                    (to + (y * width + area.x) * 4).copyMemory(
+                        from: from + (sourceY * other.width + sourceX) * 4, byteCount: rowBytes)
+                }
+            }
+        }
+    }
+
     /// Copies other into this frame with its top-left corner at origin, clipped to the frame.
     public mutating func paste(_ other: Frame, at origin: Point) {
         guard let area = Rect(origin: origin, size: other.size).intersection(bounds) else { return }

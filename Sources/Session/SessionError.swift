@@ -12,6 +12,8 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
     case notASession(path: String)
     /// A frame could not be encoded or written.
     case imaging(ImagingError)
+    /// `video/index.jsonl` is not a foredesk video index, or a frame it names is missing or unreadable.
+    case malformedVideo(path: String, message: String)
 
     /// What happened and what to do.
     public var description: String {
@@ -23,6 +25,7 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .notASession(path):
             "\(path) is not a session folder: it has no events.jsonl or session.json (give the folder `foredesk run` wrote)"
         case let .imaging(inner): inner.description
+        case let .malformedVideo(path, message): "\(path): \(message)"
         }
     }
 }

@@ -24,6 +24,8 @@ public struct SessionVerification: Sendable, Equatable {
     public var lastHash: String
     /// Frames whose digest was compared with their file.
     public var framesChecked: Int
+    /// Files in `video/` checked against the digests of the session's video event.
+    public var videoFramesChecked = 0
     /// True when the end of the log is proved too: `session.json` records the final event count and hash (the
     /// session finished), or the last hash matched the one kept elsewhere.
     public var endProved: Bool
@@ -140,6 +142,12 @@ private struct ChainChecker {
                 return result
             }
             if let problem = frameProblem(event, line: number, checked: &result.framesChecked) {
+                result.status = .broken(line: number, problem: problem)
+                return result
+            }
+            if event.action.kind == VideoSummary.eventKind,
+                let problem = VideoSummary.problem(folder: folder, event: event, frames: &result.videoFramesChecked)
+            {
                 result.status = .broken(line: number, problem: problem)
                 return result
             }

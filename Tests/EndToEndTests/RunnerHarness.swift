@@ -22,9 +22,9 @@ struct RunnerHarness {
         if !redact.isEmpty { policy += "\n" + redact }
     }
 
-    /// Writes the scenario (steps indented by two spaces) and runs foredesk; stdout's last line is the session.
-    func run(_ steps: String, flags: [String] = [], name: String = "scenario") throws -> (CommandResult, session: String) {
-        let scenario = """
+    /// The scenario's YAML around steps (indented by two spaces): the fixture app under policy.yaml.
+    func scenarioText(_ steps: String) -> String {
+        """
             name: harness
             display:
               virtual: 1024x768
@@ -36,6 +36,11 @@ struct RunnerHarness {
             steps:
             \(steps)
             """
+    }
+
+    /// Writes the scenario (steps indented by two spaces) and runs foredesk; stdout's last line is the session.
+    func run(_ steps: String, flags: [String] = [], name: String = "scenario") throws -> (CommandResult, session: String) {
+        let scenario = scenarioText(steps)
         try FileManager.default.createDirectory(atPath: dir + "/ws", withIntermediateDirectories: true)
         try policy.write(toFile: dir + "/policy.yaml", atomically: true, encoding: .utf8)
         // `wait: { image: blue.png }` waits until the fixture has drawn its OK button: its window

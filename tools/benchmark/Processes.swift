@@ -45,6 +45,34 @@ final class ToolCommand {
     /// (127 when it could not start, 128 + n when killed by signal n). Output goes to /dev/null,
     /// errors to the run's tool log.
     func run() -> (milliseconds: Double, status: Int32) {
+        let start = Timing.now()
+        guard let pid = spawn() else { return (Timing.milliseconds(since: start), 127) }
+        let (status, _) = Self.wait(for: pid)
+        return (Timing.milliseconds(since: start), status)
+    }
+
+    /// A command started with `start()` and not yet waited for.
+    struct Running {
+        let pid: pid_t
+        let started: UInt64
+    }
+
+    /// Starts the command without waiting (stderr to errorLog, or to path when given); nil when it
+    /// could not start.
+    func start(stderr path: String? = nil) -> Running? {
+        let started = Timing.now()
+        return spawn(stderr: path).map { Running(pid: $0, started: started) }
+    }
+
+    /// Waits for a started command: wall and CPU (user + system, from wait4's rusage) milliseconds,
+    /// and its exit status.
+    static func finish(_ running: Running) -> (milliseconds: Double, cpuMilliseconds: Double, status: Int32) {
+        let (status, usage) = wait(for: running.pid)
+        func ms(_ time: timeval) -> Double { Double(time.tv_sec) * 1000 + Double(time.tv_usec) / 1000 }
+        return (Timing.milliseconds(since: running.started), ms(usage.ru_utime) + ms(usage.ru_stime), status)
+    }
+
+    private func spawn(stderr path: String? = nil) -> pid_t? {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -62,21 +90,23 @@ final class ToolCommand {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, errorLog, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-
-        let start = Timing.now()
+        posix_spawn_file_actions_addopen(&actions, 2, path ?? errorLog, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         var pid: pid_t = 0
         let rc = argv.withUnsafeBufferPointer { args in
             envp.withUnsafeBufferPointer { env in
                 posix_spawnp(&pid, args[0]!, &actions, &attributes, args.baseAddress!, env.baseAddress!)
             }
         }
-        guard rc == 0 else { return (Timing.milliseconds(since: start), 127) }
+        return rc == 0 ? pid : nil
+    }
+
+    /// Blocks until pid exits; its status as run() reports it, and its resource usage.
+    private static func wait(for pid: pid_t) -> (status: Int32, usage: rusage) {
         var raw: Int32 = 0
-        while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
-        let elapsed = Timing.milliseconds(since: start)
+        var usage = rusage()
+        while wait4(pid, &raw, 0, &usage) < 0 && errno == EINTR {}
         let signal = raw & 0x7F
-        return (elapsed, signal == 0 ? (raw >> 8) & 0xFF : 128 + signal)
+        return (signal == 0 ? (raw >> 8) & 0xFF : 128 + signal, usage)
     }
 
     /// True when program is an executable in PATH.

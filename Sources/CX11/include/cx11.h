@@ -120,6 +120,20 @@ int cx11_damage_event_base(Display *_Nonnull dpy);
 /// (x, y, width, height; left untouched when none).
 int cx11_drain_damage(Display *_Nonnull dpy, int damage_event_base, Damage damage, int *_Nonnull box);
 
+/// Reads every pending event; returns how many were damage notifies for damage (nothing is subtracted).
+int cx11_damage_notifies(Display *_Nonnull dpy, int damage_event_base, Damage damage);
+
+/// Moves the damage accumulated so far into region and empties damage (one XDamageSubtract), then fetches
+/// region: copies up to max rectangles (x, y, width, height each) into rects and the region's bounding box
+/// into bounds. Returns how many rectangles the region holds (possibly more than max), -1 on failure.
+int cx11_damage_take(Display *_Nonnull dpy, Damage damage, XserverRegion region, int *_Nonnull rects, int max,
+                     int *_Nonnull bounds);
+
+/// Copies a width x height block of 32-bit pixels from src (rows src_stride bytes apart) to dst (rows
+/// dst_stride bytes apart), setting each pixel's fourth byte to 0xFF as cx11_copy_opaque does.
+void cx11_copy_opaque_rows(uint8_t *_Nonnull dst, size_t dst_stride, const uint8_t *_Nonnull src, size_t src_stride,
+                           int width, int height);
+
 /// Selects XInput2 raw key, button and motion events from every device on the root window.
 /// Returns the extension's major opcode, or -1 when the server lacks XInput 2.0.
 int cx11_select_raw_input(Display *_Nonnull dpy);

@@ -26,6 +26,7 @@ public final class RunControl: Sendable {
         var session: SessionFolder?
         var processes: [SandboxedProcess] = []
         var display: VirtualDisplay?
+        var video: VideoRecorder?
         /// Set by whichever side (the run or the grace timer) writes the end of the session.
         var finishing = false
         /// The run has returned.
@@ -73,7 +74,9 @@ public final class RunControl: Sendable {
         }
         if let resources {
             _ = resources.desktop?.interruptInput(patience: .milliseconds(200))
+            let video = resources.video?.stop()
             if let session = resources.session {
+                if let video { _ = try? session.record(video.event) }
                 _ = try? session.record(Self.interruptedEvent(signal: signal, release: nil, stuck: true))
                 try? session.finish(verdict: .aborted)
                 let line = session.path + "\n"
@@ -112,6 +115,7 @@ public final class RunControl: Sendable {
     func register(session: SessionFolder) { state.withLock { $0.session = session } }
     func register(process: SandboxedProcess) { state.withLock { $0.processes.append(process) } }
     func register(display: VirtualDisplay) { state.withLock { $0.display = display } }
+    func register(video: VideoRecorder) { state.withLock { $0.video = video } }
 
     /// Claims the right to write the session's end; false when the grace timer already did.
     func claimFinish() -> Bool {

@@ -34,9 +34,13 @@ extension ScenarioRunner {
     /// frame's coordinates, judged from the windows on screen now. When the windows cannot be
     /// listed, the whole frame: a frame is never written with what it should hide.
     func redactedAreas(in area: Rect? = nil) -> [Rect] {
-        let redaction = redaction
+        Self.redactedAreas(redaction, on: desktop, in: area ?? desktop.screenBounds)
+    }
+
+    /// The areas of area to black out under redaction, in area's coordinates (see `redactedAreas(in:)`);
+    /// a function of values, so the video's capture thread can ask it too.
+    static func redactedAreas(_ redaction: RedactPolicy, on desktop: Desktop, in area: Rect) -> [Rect] {
         guard !redaction.isEmpty else { return [] }
-        let area = area ?? desktop.screenBounds
         var rects = redaction.regions
         if !redaction.windows.isEmpty {
             guard let windows = try? desktop.windows() else { return [Rect(x: 0, y: 0, width: area.width, height: area.height)] }

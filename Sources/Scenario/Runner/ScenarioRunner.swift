@@ -62,6 +62,10 @@ public final class ScenarioRunner {
     var lastEvent: Event?
     /// The window a dry run takes to be active after an `activate` it did not perform.
     var presumedActive: WindowInfo?
+    /// The continuous recording under `--video` (`ScenarioRunner+Video.swift`), until it stops.
+    var video: VideoRecorder?
+    /// Why `--video` could not start, which fails the run before its first step.
+    var videoFailure: String?
 
     /// The scenario has a `wait: {change:}` step, which compares with the screen before the latest input.
     let waitsForChange: Bool
@@ -79,9 +83,9 @@ public final class ScenarioRunner {
     /// - Throws: `RunError` when the run cannot start (policy unreadable, no display).
     public func run() throws(RunError) -> RunResult {
         try begin()
-        var failure: String?
+        var failure = videoFailure
         var stoppedEarly = false
-        for (index, step) in scenario.steps.enumerated() {
+        for (index, step) in scenario.steps.enumerated() where failure == nil {
             if isInterrupted { break }
             if let observer = options.observer, !observer.shouldPerform(step, index: index) {
                 stoppedEarly = true
@@ -130,6 +134,7 @@ public final class ScenarioRunner {
             throw error
         }
         options.control?.register(session: session)
+        videoFailure = startVideo()
     }
 
     /// Performs one step through the gate and records it, as a scenario's steps are; returns its
@@ -154,12 +159,14 @@ public final class ScenarioRunner {
             guard control.claimFinish() else {
                 return RunResult(sessionPath: session.path, passed: false, failure: failure, interruptedBy: interruption.signal)
             }
+            finishVideo()
             _ = try? session.record(RunControl.interruptedEvent(signal: interruption.signal, release: release, stuck: false))
             try? session.finish(verdict: .aborted)
             let message = "interrupted by \(RunControl.name(of: interruption.signal))" + (failure.map { " (\($0))" } ?? "")
             return RunResult(sessionPath: session.path, passed: false, failure: message, interruptedBy: interruption.signal)
         }
         _ = options.control?.claimFinish()
+        finishVideo()
         if let problem = finishFrames(), failure == nil { failure = problem }
         try? desktop.releaseAll()
         try? session.finish(verdict: failure == nil ? .passed : .failed)
@@ -241,6 +248,9 @@ public final class ScenarioRunner {
     }
 
     func cleanUp() {
+        // Stopped without its event when the run ended some other way (the grace timer recorded it then).
+        _ = video?.stop()
+        video = nil
         if let banner { try? desktop.removeBanner(banner) }
         banner = nil
         _ = finishFrames()

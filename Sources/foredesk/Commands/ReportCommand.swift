@@ -83,7 +83,7 @@ struct ReportCommand: ParsableCommand {
     static func exitStatus(for error: SessionError) -> Int32 {
         switch error {
         case .notASession: Exit.usage
-        case .malformedEvent, .malformedSessionFile: Exit.data
+        case .malformedEvent, .malformedSessionFile, .malformedVideo: Exit.data
         case .io, .imaging: Exit.actionFailed
         }
     }

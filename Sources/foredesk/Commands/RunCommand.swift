@@ -21,6 +21,8 @@ struct RunCommand: ParsableCommand {
 
             Frames are encoded and written in the background; --frames all (default) keeps before/after frames of every input step, failures only those of the failed step, none none (screenshots and expect_screen images are still written). The policy's redact: windows and regions are black in every stored frame.
 
+            --video records the screen continuously into the session's video/ at up to --fps frames a second (default 10, at most 30): XDamage says what changed, so an idle screen adds nothing, and only the changed rectangles are stored, losslessly (PNG), with a full keyframe first and at least every 10 s. The policy's redactions apply to it too. `foredesk export SESSION --mp4 FILE` turns it into a video file.
+
             --dry-run launches the apps and waits for windows but injects nothing and runs no command (activate is not performed; later steps are judged as if it had been): it prints a table of every step with the gate's decision and whether its target resolves on the current screen, then the session folder, and exits 0 only when every step would be allowed and resolves.
 
             Example:
@@ -64,6 +66,24 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Inject nothing and run no command: report what the gate would decide and which targets resolve.")
     var dryRun = false
 
+    @Flag(help: "Record the screen continuously into the session's video/ (lossless; only what changed).")
+    var video = false
+
+    @Option(help: ArgumentHelp("Frames a second for --video, 1 to 30 (default 10).", valueName: "n"))
+    var fps: Int?
+
+    func validate() throws {
+        if let fps {
+            guard video else { throw ValidationError("--fps sets the frame rate of --video: add --video") }
+            guard VideoRecorder.fpsRange.contains(fps) else {
+                throw ValidationError(VideoError.badFrameRate(fps).description)
+            }
+        }
+        if video, dryRun {
+            throw ValidationError("--dry-run injects nothing and records no video: leave out --video or --dry-run")
+        }
+    }
+
     func run() throws {
         let control = RunControl()
         InterruptWatch.start(control)
@@ -81,6 +101,7 @@ struct RunCommand: ParsableCommand {
                 out: out, workspace: workspace, display: display, policy: policy, frames: frames, control: control)
             options.updateGolden = updateGolden
             options.pauseTimeout = pause
+            if video { options.videoFPS = fps ?? VideoRecorder.defaultFPS }
             if dryRun {
                 let report: DryRunReport
                 do throws(RunError) {

@@ -51,7 +51,8 @@ struct VerifyCommand: ParsableCommand {
             case .intact:
                 let frames = result.framesChecked == 1 ? "1 frame" : "\(result.framesChecked) frames"
                 let events = result.eventCount == 1 ? "1 event" : "\(result.eventCount) events"
-                print("\(result.summary): \(events), \(frames), last hash \(result.lastHash)")
+                let video = result.videoFramesChecked > 0 ? ", \(result.videoFramesChecked) video frames" : ""
+                print("\(result.summary): \(events), \(frames)\(video), last hash \(result.lastHash)")
             case .notChained:
                 throw CommandFailure(
                     message: "not chained: \(folder)/events.jsonl (\(result.eventCount) lines) was written without"
