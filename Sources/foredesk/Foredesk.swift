@@ -15,7 +15,7 @@ struct Foredesk: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Screenshot.self, Click.self, Move.self, Drag.self, Scroll.self, TypeText.self, Key.self,
-            Windows.self, Active.self, WaitWindow.self, Find.self, Demo.self, RunCommand.self, Exec.self, SandboxCommand.self, ReportCommand.self,
+            Windows.self, Active.self, WaitWindow.self, Find.self, Demo.self, RunCommand.self, RecordCommand.self, Exec.self, SandboxCommand.self, ReportCommand.self,
             VerifyCommand.self, TestCommand.self,
         ]
     )
