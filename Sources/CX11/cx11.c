@@ -482,7 +482,17 @@ int cx11_select_raw_events(Display *dpy) {
     return opcode;
 }
 
-int cx11_read_raw_events(Display *dpy, int opcode, const int *ignored, int n, cx11_raw_event *events, int max) {
+int cx11_select_keymap_changes(Display *dpy) {
+    int opcode, event_base, error_base, major = XkbMajorVersion, minor = XkbMinorVersion;
+    if (!XkbQueryExtension(dpy, &opcode, &event_base, &error_base, &major, &minor)) return -1;
+    unsigned int mask = XkbMapNotifyMask | XkbNewKeyboardNotifyMask;
+    if (!XkbSelectEvents(dpy, XkbUseCoreKbd, mask, mask)) return -1;
+    XSync(dpy, False);
+    return event_base;
+}
+
+int cx11_read_raw_events(Display *dpy, int opcode, int xkb_base, const int *ignored, int n, cx11_raw_event *events,
+                         int max) {
     int count = 0;
     while (count < max && XPending(dpy) > 0) {
         XEvent event;
@@ -490,6 +500,12 @@ int cx11_read_raw_events(Display *dpy, int opcode, const int *ignored, int n, cx
         if (event.type == MappingNotify) {
             XRefreshKeyboardMapping(&event.xmapping);
             events[count++] = (cx11_raw_event){.type = MappingNotify};
+            continue;
+        }
+        if (xkb_base >= 0 && event.type == xkb_base) {
+            int kind = ((XkbEvent *)&event)->any.xkb_type;
+            if (kind == XkbMapNotify || kind == XkbNewKeyboardNotify)
+                events[count++] = (cx11_raw_event){.type = MappingNotify};
             continue;
         }
         XGenericEventCookie *cookie = &event.xcookie;

@@ -30,9 +30,10 @@ struct PersonInputWatchTests {
 
         let frame = try desktop.window(app.window).frame
         try desktop.click(at: Point(x: frame.x + 320, y: frame.y + 110))
-        try desktop.type("xtest é")
+        try desktop.type("xtest")
         #expect(try drain(watch).isEmpty, "XTest input is not a person's")
 
+        // é is bound to a spare keycode after the watch has read the keymap for h.
         person.type("hé")
         person.combo([0xFFE3], 0x61)  // ctrl+a
         person.combo([0xFFE1], 0x62)  // shift+b
@@ -42,7 +43,7 @@ struct PersonInputWatchTests {
         #expect(ctrlA.key?.modifiers == [.ctrl])
         #expect(keys.first { $0.key?.name == "Control_L" }?.key?.isModifier == true)
         #expect(keys.allSatisfy { $0.window?.id == app.window }, "keys went to the fixture")
-        _ = try app.typedText(length: 9)
+        _ = try app.typedText(length: 7)
     }
 
     @Test func buttonsComeWithThePointerAndTheWindowUnderIt() throws {

@@ -142,11 +142,17 @@ typedef struct {
 /// Returns the extension's major opcode, or -1 when the server lacks XInput 2.2.
 int cx11_select_raw_events(Display *_Nonnull dpy);
 
+/// Selects XKB's map and new-keyboard notifications: a client that uses XKB, as Xlib does once any
+/// Xkb call was made, no longer gets a core MappingNotify for every change (xserver xkbEvents.c,
+/// XkbSendLegacyMapNotify). Returns the XKB event base, or -1 without XKB.
+int cx11_select_keymap_changes(Display *_Nonnull dpy);
+
 /// Reads pending events into events (at most max), in order: raw key and button events whose
 /// source is not one of the n ids in ignored (the XTEST devices), each once (the copy a master
-/// device repeats is skipped), and MappingNotify, after which Xlib's keymap is refreshed. Other
-/// events are dropped. Returns how many were written; the rest stay queued for the next call.
-int cx11_read_raw_events(Display *_Nonnull dpy, int opcode, const int *_Nullable ignored, int n,
+/// device repeats is skipped), and keymap changes (a core MappingNotify, or an XKB map or
+/// new-keyboard notification when xkb_base is not -1), reported as MappingNotify. Other events
+/// are dropped. Returns how many were written; the rest stay queued for the next call.
+int cx11_read_raw_events(Display *_Nonnull dpy, int opcode, int xkb_base, const int *_Nullable ignored, int n,
                          cx11_raw_event *_Nonnull events, int max);
 
 /// Fills ids with the XTEST slave devices' ids (at most max); returns how many there are.

@@ -31,6 +31,8 @@ public final class PersonInputWatch: Sendable {
     private final class State {
         let connection: X11Connection
         let opcode: Int32
+        /// XKB's event base, for its map notifications; -1 without XKB.
+        let xkbBase: Int32
         let xtestDevices: [Int32]
         /// The keymap; nil after a mapping change until the next key needs it.
         var keymap: KeymapTable?
@@ -40,9 +42,10 @@ public final class PersonInputWatch: Sendable {
         /// A server timestamp and when it was on this clock: server times become instants.
         var anchor: (server: UInt32, instant: ContinuousClock.Instant)?
 
-        init(connection: X11Connection, opcode: Int32, xtestDevices: [Int32]) {
+        init(connection: X11Connection, opcode: Int32, xkbBase: Int32, xtestDevices: [Int32]) {
             self.connection = connection
             self.opcode = opcode
+            self.xkbBase = xkbBase
             self.xtestDevices = xtestDevices
         }
     }
@@ -57,7 +60,9 @@ public final class PersonInputWatch: Sendable {
         guard opcode >= 0 else { throw .missingExtension("XInputExtension 2.2") }
         var ids = [Int32](repeating: 0, count: 64)
         let count = Int(cx11_xtest_devices(connection.handle, &ids, Int32(ids.count)))
-        let state = State(connection: connection, opcode: opcode, xtestDevices: Array(ids.prefix(min(count, ids.count))))
+        let state = State(
+            connection: connection, opcode: opcode, xkbBase: cx11_select_keymap_changes(connection.handle),
+            xtestDevices: Array(ids.prefix(min(count, ids.count))))
         // Caps Lock may be on already: the pointer query's mask says so (LockMask).
         state.capsLock = connection.queryPointer().mask & UInt32(LockMask) != 0
         let reader = Reader(state)
@@ -115,7 +120,7 @@ public final class PersonInputWatch: Sendable {
                 let count = state.xtestDevices.withUnsafeBufferPointer { ids in
                     Int(
                         cx11_read_raw_events(
-                            state.connection.handle, state.opcode, ids.baseAddress, Int32(ids.count), &buffer,
+                            state.connection.handle, state.opcode, state.xkbBase, ids.baseAddress, Int32(ids.count), &buffer,
                             Int32(buffer.count)))
                 }
                 try state.connection.checkAlive()

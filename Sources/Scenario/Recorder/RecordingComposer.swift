@@ -155,7 +155,8 @@ public struct RecordingComposer: Sendable {
         defer { lastInput = max(lastInput ?? input.time, input.time) }
         switch input.kind {
         case .keyPress:
-            guard let key = input.key, !key.isModifier else { return }
+            // A key with no keysym (NoSymbol) types nothing and names no key replay could press.
+            guard let key = input.key, !key.isModifier, key.name.lowercased() != "nosymbol" else { return }
             pause(before: input.time)
             keyPressed(key, window: input.window, at: input.time)
         case .keyRelease:

@@ -18,7 +18,13 @@ extension ScenarioRecorder {
             appName = name
             let policy = try policyFile(for: name)
             let location = SourceLocation(file: scenarioPath, line: 0, column: 0)
-            apps.append(ScenarioApp(name: name, command: command, policy: policy.absolute, location: location))
+            // Any window of the app: launch waits for one, so the app has connected before its
+            // cookie is removed at the end of the step, and its title and class are then known.
+            let anyWindow = WindowMatch(title: try? TextPattern(""))
+            apps.append(
+                ScenarioApp(
+                    name: name, command: command, policy: policy.absolute, window: anyWindow, windowTimeout: .seconds(20),
+                    location: location))
             document.apps = [
                 ScenarioDocument.App(name: name, command: command, policy: policy.written, windowTimeout: .seconds(20))
             ]
@@ -90,7 +96,10 @@ extension ScenarioRecorder {
             if window != nil { break }
             if clock.now >= deadline || options.control?.signal != nil {
                 try? runner.session.finish(verdict: .failed)
-                throw RunError("\(options.launch ?? "the app") showed no window within 20s")
+                let seen = ((try? runner.desktop.windows()) ?? []).map { "'\($0.title)' (pid \($0.pid.map(String.init) ?? "unknown"))" }
+                throw RunError(
+                    "\(options.launch ?? "the app") showed no window within 20s"
+                        + (seen.isEmpty ? "" : "; windows on the display: " + seen.joined(separator: ", ")))
             }
             blockingSleep(.milliseconds(20))
         }

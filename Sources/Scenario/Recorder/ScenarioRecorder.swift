@@ -88,7 +88,7 @@ public final class ScenarioRecorder {
                     + "launch step before replaying")
         }
         save()
-        say("recording on \(runner.desktop.displayName) — press \(options.stopKey) or Ctrl-C to stop")
+        say("recording on \(runner.desktop.displayName) — press \(Self.spelled(options.stopKey)) or Ctrl-C to stop")
         let (stoppedBy, signal) = loop(watch)
         return finish(stoppedBy: stoppedBy, signal: signal)
     }
@@ -112,7 +112,7 @@ public final class ScenarioRecorder {
                 composer.screenChanged(at: clock.now)
             }
             for input in inputs {
-                if isStopKey(input) { return ("the stop key \(options.stopKey)", nil) }
+                if isStopKey(input) { return ("the stop key \(Self.spelled(options.stopKey))", nil) }
                 var anchor: RecordingComposer.Anchor?
                 if options.anchorImages, input.kind == .buttonPress, (1...3).contains(input.code), let point = input.pointer {
                     anchor = cutAnchor(at: point)
@@ -134,10 +134,11 @@ public final class ScenarioRecorder {
 
     /// Writes the scenario a last time, records how the recording ended and finishes the session.
     func finish(stoppedBy: String, signal: Int32?) -> RecordResult {
+        // First: a second signal meanwhile then leaves the session's end to this thread.
+        let claimed = options.control?.claimFinish() ?? true
         composer = composer.flushed()
         reportNewSteps(composer.steps)
         save()
-        let claimed = options.control?.claimFinish() ?? true
         if claimed {
             _ = try? runner.session.record(
                 Event(action: RecordedAction(kind: "record_stopped", parameters: [.init("by", .string(stoppedBy))])))
@@ -154,6 +155,13 @@ public final class ScenarioRecorder {
 
     func say(_ line: String) {
         options.progress?(line)
+    }
+
+    /// A combination as people write it: ctrl, alt, shift, super, then the key (`ctrl+alt+shift+r`).
+    static func spelled(_ combination: KeyCombination) -> String {
+        let order: [KeyCombination.Modifier] = [.ctrl, .alt, .shift, .super, .meta, .hyper, .altgr]
+        let key = combination.description.split(separator: "+", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+        return (order.filter(combination.modifiers.contains).map(\.rawValue) + [key]).joined(separator: "+")
     }
 
     static func absolute(_ path: String) -> String {
