@@ -38,7 +38,7 @@ public struct RecordingComposer: Sendable {
             maxPause: Duration = .seconds(5), pauseThreshold: Duration = .seconds(1),
             lateChange: Duration = .milliseconds(300), doubleClickInterval: Duration = .milliseconds(400),
             dragThreshold: Int = 4, record: RecordPolicy = RecordPolicy(), watchesScreen: Bool = true,
-            anchorSearch: SearchOptions = SearchOptions(tolerance: 24, minScore: 0.95)
+            anchorSearch: SearchOptions = SearchOptions(tolerance: 24)
         ) {
             self.maxPause = maxPause
             self.pauseThreshold = pauseThreshold

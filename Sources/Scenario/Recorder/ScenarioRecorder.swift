@@ -64,6 +64,10 @@ public final class ScenarioRecorder {
         if let display = runner.display { control?.register(display: display) }
         try runner.openSession()
         control?.register(session: runner.session)
+        if let display = runner.display {
+            let cookie = ProcessInfo.processInfo.environment["XAUTHORITY"].map { " XAUTHORITY=\($0)" } ?? ""
+            say("started the private display \(display.name): clients connect with DISPLAY=\(display.name)\(cookie)")
+        }
         recordPolicy = runner.gate.record
         document.display = .virtual(runner.desktop.screenSize)
         document.header = [
@@ -104,6 +108,8 @@ public final class ScenarioRecorder {
             do {
                 inputs = try watch.next(timeout: .milliseconds(20))
             } catch {
+                // Ctrl-C in a terminal reaches a private display's server too, which may go first.
+                if let signal = options.control?.signal { return (RunControl.name(of: signal), signal) }
                 say("stopped: the display went away (\(error))")
                 return ("the display going away", nil)
             }

@@ -22,7 +22,7 @@ struct RecordCommand: ParsableCommand {
 
             --launch starts the app the way `foredesk run` does (in its policy's sandbox, through the gate) and writes it into the scenario's apps: with a launch step, so the scenario is self-contained. Its policy is --policy, or <scenario>.policy.yaml beside the scenario, written with safe defaults when missing.
 
-            --anchor-images cuts a small template around each click (grown until it is unique on the screen) into <scenario>.images/, and the click is written as `click: { image: …, offset: [dx, dy] }`: replay clicks where the image is found, so it still lands when the layout moved.
+            --anchor-images cuts a small template centred on each click (48x32, grown until it is unique on the screen; clipped at the screen's edge, with offset: [dx, dy] saying where the click was) into <scenario>.images/, and the click is written as `click: { image: <scenario>.images/0001.png, tolerance: 24 }`: replay clicks where the image is found, so it still lands when the layout moved.
 
             Stop with the stop key (default ctrl+alt+shift+r, not recorded), Ctrl-C or SIGTERM: each writes the complete scenario. It is also saved every second, so even a killed recorder leaves a scenario that parses. Every recognised step is an event, with a frame after it, in a session folder under --session (the scenario is saved there too, as scenario.yaml); `foredesk report` reads it even after a kill.
 
@@ -58,10 +58,10 @@ struct RecordCommand: ParsableCommand {
     @Flag(help: "Cut a template around each click so replay clicks by image when the layout moved.")
     var anchorImages = false
 
-    @Option(help: ArgumentHelp("The key combination that stops recording (default ctrl+alt+shift+r).", valueName: "combo"))
+    @Option(help: ArgumentHelp("The key combination that stops recording.", valueName: "combo"))
     var stopKey: String = "ctrl+alt+shift+r"
 
-    @Option(help: ArgumentHelp("The longest sleep a person's pause becomes (default 5s).", valueName: "duration"))
+    @Option(help: ArgumentHelp("The longest sleep a person's pause becomes.", valueName: "duration"))
     var maxPause: String = "5s"
 
     func run() throws {
