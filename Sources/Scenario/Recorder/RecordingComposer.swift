@@ -216,7 +216,9 @@ public struct RecordingComposer: Sendable {
         flush()
         if !known.contains(window.id), let match = Self.match(window) {
             known.insert(window.id)
-            append(.waitWindow(match, timeout: Scenario.defaultTimeout), at: time, comment: "the focus moved to '\(window.title)'")
+            append(
+                .waitWindow(match, timeout: Scenario.defaultTimeout), at: time,
+                comment: "the focus moved to '\(window.title)'")
         }
         active = window
     }

@@ -148,7 +148,8 @@ public struct ScenarioDocument: Sendable, Equatable {
             let value = placeholder ? quoted(text) : scalar(text, escapingVariables: true)
             return kind + (secret ? flow([("text", value), ("secret", "true")]) : value)
         case let .key(combo, times):
-            return kind + (times == 1 ? scalar(combo.description) : flow([("combo", scalar(combo.description)), ("repeat", "\(times)")]))
+            let name = scalar(combo.description)
+            return kind + (times == 1 ? name : flow([("combo", name), ("repeat", "\(times)")]))
         case let .wait(condition, timeout):
             var fields: [(String, String)]
             switch condition {

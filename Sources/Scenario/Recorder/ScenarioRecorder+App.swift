@@ -96,7 +96,9 @@ extension ScenarioRecorder {
             if window != nil { break }
             if clock.now >= deadline || options.control?.signal != nil {
                 try? runner.session.finish(verdict: .failed)
-                let seen = ((try? runner.desktop.windows()) ?? []).map { "'\($0.title)' (pid \($0.pid.map(String.init) ?? "unknown"))" }
+                let seen = ((try? runner.desktop.windows()) ?? []).map { window in
+                    "'\(window.title)' (pid \(window.pid.map(String.init) ?? "unknown"))"
+                }
                 throw RunError(
                     "\(options.launch ?? "the app") showed no window within 20s"
                         + (seen.isEmpty ? "" : "; windows on the display: " + seen.joined(separator: ", ")))
