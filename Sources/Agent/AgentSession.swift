@@ -14,7 +14,7 @@ public struct AgentOptions: Sendable {
     /// The private display's size.
     public var screen: Size
     /// The command started (sandboxed) as the session's app, before the first call.
-    public var launch: [String]?
+    public var launch: ScenarioCommand?
     /// The app's name, as the policy's `input.apps` names it.
     public var appName: String
     /// Where the session folder goes, and the workspace (`${workspace}`, the commands' writable folder).
@@ -28,7 +28,7 @@ public struct AgentOptions: Sendable {
     public var progress: (@Sendable (String) -> Void)?
 
     public init(
-        policy: String?, display: String?, screen: Size, launch: [String]?, appName: String = "app", out: String,
+        policy: String?, display: String?, screen: Size, launch: ScenarioCommand?, appName: String = "app", out: String,
         workspace: String, toolDirectory: String? = nil, scale: Double = 1, progress: (@Sendable (String) -> Void)? = nil
     ) {
         self.appName = appName
@@ -85,9 +85,9 @@ public struct AgentReply: Sendable {
 public final class AgentSession: @unchecked Sendable {
     public let options: AgentOptions
     private let runner: ScenarioRunner
-    private let header: String
+    /// The session's scenario so far: the calls that acted and succeeded, as steps.
+    private var document: ScenarioDocument
     private let scenarioFile: String
-    private var stepLines: [String] = []
     private var calls = 0
     private var screenshotTimes: [ContinuousClock.Instant] = []
     private var ended: RunResult?
@@ -105,13 +105,15 @@ public final class AgentSession: @unchecked Sendable {
             apps.append(
                 // Any window of the app's own processes: the launch waits for its first one.
                 ScenarioApp(
-                    name: options.appName, command: .arguments(launch), policy: options.policy,
+                    name: options.appName, command: launch, policy: options.policy,
                     window: WindowMatch(title: try? TextPattern(".*")), windowTimeout: .seconds(20), location: location))
         }
         let display: ScenarioDisplay = options.display.map { .existing($0) } ?? .virtual(options.screen)
-        header = ScenarioYAML.header(
+        document = ScenarioDocument(
             name: "agent session", description: "What an agent did through foredesk, as a scenario that does it again.",
-            display: display, apps: apps)
+            display: display,
+            apps: apps.map { ScenarioDocument.App(name: $0.name, command: $0.command, policy: $0.policy, window: $0.window, windowTimeout: $0.windowTimeout) },
+            steps: [])
         let scenario = Scenario(name: "agent", file: scenarioFile, display: display, apps: apps, steps: [])
         var run = RunOptions(
             out: options.out, workspace: options.workspace, display: options.display, policyFile: options.policy,
@@ -218,8 +220,10 @@ public final class AgentSession: @unchecked Sendable {
 
     /// Performs an action as a scenario step; an allowed, passed step is added to the session's scenario.
     private func perform(_ action: Step.Action) -> AgentReply {
-        let line = header.split(separator: "\n", omittingEmptySubsequences: false).count - 1 + stepLines.count + 1
-        let step = Step(action, at: SourceLocation(file: scenarioFile, line: line, column: ScenarioYAML.keyColumn(indent: 2)))
+        // Where the step will stand in scenario.yaml (one line a step, after `steps:`), so a replay of
+        // this session finds each step's recorded event.
+        let line = document.yaml.split(separator: "\n").count + 1
+        let step = Step(action, at: SourceLocation(file: scenarioFile, line: line, column: 5))
         let (event, failure) = runner.performStep(step)
         stepEvent = event
         let decision = event?.decision
@@ -232,14 +236,14 @@ public final class AgentSession: @unchecked Sendable {
             written = .run(command, timeout: timeout, exitCode: Int32(status), output: output)
         }
         if case .type(_, secret: true) = action { written = .type(text: RecordedAction.secretPlaceholder, secret: true) }
-        stepLines.append("  " + ScenarioYAML.line(written))
+        document.steps.append(RecordedStep(written, at: clock.now))
         saveScenario()
         let verdict = decision.map { " (\($0.verdict): \($0.message))" } ?? ""
         return AgentReply(text: "\(action.kind.rawValue) done\(verdict)", decision: decision)
     }
 
     private func saveScenario() {
-        try? runner.session?.saveScenario(header + stepLines.map { $0 + "\n" }.joined())
+        try? runner.session?.saveScenario(document.yaml)
     }
 
     private func screenshot(region: Rect?, mapping: ScaleMapping) -> AgentReply {

@@ -503,6 +503,70 @@ int cx11_drain_raw_input(Display *dpy, int opcode, const int *ignored, int n, in
     return foreign;
 }
 
+int cx11_select_raw_events(Display *dpy) {
+    int opcode, event, error;
+    if (!XQueryExtension(dpy, "XInputExtension", &opcode, &event, &error)) return -1;
+    // XI 2.0 clients get raw events only while no other client grabs the device (XI2proto.txt,
+    // "Raw events"); from 2.1 on they come whatever grabs, and a button's release happens under
+    // the implicit grab its press started.
+    int major = 2, minor = 2;
+    if (XIQueryVersion(dpy, &major, &minor) != Success || major < 2 || (major == 2 && minor < 1)) return -1;
+    unsigned char bits[XIMaskLen(XI_LASTEVENT)] = {0};
+    XISetMask(bits, XI_RawKeyPress);
+    XISetMask(bits, XI_RawKeyRelease);
+    XISetMask(bits, XI_RawButtonPress);
+    XISetMask(bits, XI_RawButtonRelease);
+    XIEventMask mask = {.deviceid = XIAllDevices, .mask_len = sizeof bits, .mask = bits};
+    XISelectEvents(dpy, DefaultRootWindow(dpy), &mask, 1);
+    XSync(dpy, False);
+    return opcode;
+}
+
+int cx11_select_keymap_changes(Display *dpy) {
+    int opcode, event_base, error_base, major = XkbMajorVersion, minor = XkbMinorVersion;
+    if (!XkbQueryExtension(dpy, &opcode, &event_base, &error_base, &major, &minor)) return -1;
+    unsigned int mask = XkbMapNotifyMask | XkbNewKeyboardNotifyMask;
+    if (!XkbSelectEvents(dpy, XkbUseCoreKbd, mask, mask)) return -1;
+    XSync(dpy, False);
+    return event_base;
+}
+
+int cx11_read_raw_events(Display *dpy, int opcode, int xkb_base, const int *ignored, int n, cx11_raw_event *events,
+                         int max) {
+    int count = 0;
+    while (count < max && XPending(dpy) > 0) {
+        XEvent event;
+        XNextEvent(dpy, &event);
+        if (event.type == MappingNotify) {
+            XRefreshKeyboardMapping(&event.xmapping);
+            events[count++] = (cx11_raw_event){.type = MappingNotify};
+            continue;
+        }
+        if (xkb_base >= 0 && event.type == xkb_base) {
+            int kind = ((XkbEvent *)&event)->any.xkb_type;
+            if (kind == XkbMapNotify || kind == XkbNewKeyboardNotify)
+                events[count++] = (cx11_raw_event){.type = MappingNotify};
+            continue;
+        }
+        XGenericEventCookie *cookie = &event.xcookie;
+        if (cookie->type != GenericEvent || cookie->extension != opcode || !XGetEventData(dpy, cookie)) continue;
+        int type = cookie->evtype;
+        if (type == XI_RawKeyPress || type == XI_RawKeyRelease || type == XI_RawButtonPress ||
+            type == XI_RawButtonRelease) {
+            const XIRawEvent *raw = cookie->data;
+            int known = 0;
+            for (int i = 0; i < n && ignored; i++) known |= ignored[i] == raw->sourceid;
+            // Selected for all devices, an event can come once from its slave and again from the
+            // master it is attached to; the slave's own copy is the one to keep.
+            if (!known && raw->deviceid == raw->sourceid)
+                events[count++] = (cx11_raw_event){
+                    .type = type, .detail = raw->detail, .source = raw->sourceid, .time = raw->time};
+        }
+        XFreeEventData(dpy, cookie);
+    }
+    return count;
+}
+
 int cx11_xtest_devices(Display *dpy, int *ids, int max) {
     int count = 0, found = 0;
     XIDeviceInfo *devices = XIQueryDevice(dpy, XIAllDevices, &count);

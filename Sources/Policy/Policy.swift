@@ -20,12 +20,15 @@ public struct Policy: Sendable, Equatable {
     public var limits: ActionLimits
     /// `redact:`.
     public var redact: RedactPolicy
+    /// `record:`, what `foredesk record` must not write down.
+    public var record: RecordPolicy
 
     /// A policy from its parts; the defaults are `Policy.default`.
     public init(
         sandbox: SandboxPolicy = SandboxPolicy(), input: InputPolicy = InputPolicy(), keys: KeyPolicy = KeyPolicy(),
         ask: [ActionRule] = [], allow: [ActionRule] = [], approval: ApprovalMode = .onRequest,
-        limits: ActionLimits = ActionLimits(), redact: RedactPolicy = RedactPolicy()
+        limits: ActionLimits = ActionLimits(), redact: RedactPolicy = RedactPolicy(),
+        record: RecordPolicy = RecordPolicy()
     ) {
         self.sandbox = sandbox
         self.input = input
@@ -35,6 +38,7 @@ public struct Policy: Sendable, Equatable {
         self.approval = approval
         self.limits = limits
         self.redact = redact
+        self.record = record
     }
 
     /// The policy without a file: the workspace sandbox with the network off, input to every

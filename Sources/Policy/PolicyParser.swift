@@ -31,6 +31,7 @@ struct PolicyParser {
             case "approval": policy.approval = try choice(entry.value, key: entry.name, as: ApprovalMode.self)
             case "limits": policy.limits = try limits(entry.value)
             case "redact": policy.redact = try redact(entry.value)
+            case "record": policy.record = try record(entry.value)
             default: break  // entries(of:) refused every other key
             }
         }
@@ -171,6 +172,19 @@ struct PolicyParser {
             }
         }
         return redact
+    }
+
+    private func record(_ node: Node) throws(PolicyError) -> RecordPolicy {
+        var record = RecordPolicy()
+        for entry in try entries(of: node, key: "record", section: "record", known: PolicySchema.record) {
+            let key = "record." + entry.name
+            var rules: [RedactPolicy.WindowRule] = []
+            for (index, item) in try sequence(entry.value, key: key).enumerated() {
+                rules.append(try redactedWindow(item, key: "\(key)[\(index + 1)]"))
+            }
+            record.sensitiveWindows = rules
+        }
+        return record
     }
 
     private func redactedWindow(_ node: Node, key: String) throws(PolicyError) -> RedactPolicy.WindowRule {

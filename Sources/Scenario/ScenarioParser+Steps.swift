@@ -199,11 +199,14 @@ extension ScenarioParser {
     /// `at:`, `screen:` or `image:` (with `tolerance:`, `min_score:`, `timeout:`).
     private func pointerTarget(_ fields: Fields) throws(ScenarioError) -> PointerTarget {
         let target = try oneOf(["at", "screen", "image"], in: fields)
-        try refuse(["tolerance", "min_score", "timeout"], without: ["image"], given: target.name, in: fields)
+        try refuse(["offset", "tolerance", "min_score", "timeout"], without: ["image"], given: target.name, in: fields)
         switch target.name {
         case "at": return .window(try point(target.value, key: target.key))
         case "screen": return .screen(try point(target.value, key: target.key))
-        default: return .image(try imageTarget(target.value, key: target.key, fields), timeout: try timeout(fields))
+        default:
+            var image = try imageTarget(target.value, key: target.key, fields)
+            if let entry = fields.entries["offset"] { image.offset = try point(entry.value, key: entry.key) }
+            return .image(image, timeout: try timeout(fields))
         }
     }
 

@@ -10,7 +10,7 @@ public enum ScenarioSchema {
     /// The keys of an app's `window:`.
     public static let appWindow = ["title", "class", "timeout"]
     /// The keys that place a pointer step: one of `at`, `screen`, `image`, and the image's options.
-    public static let pointerTarget = ["at", "screen", "image", "tolerance", "min_score", "timeout"]
+    public static let pointerTarget = ["at", "screen", "image", "offset", "tolerance", "min_score", "timeout"]
 
     /// The keys a step of kind may hold in its mapping.
     public static func keys(of kind: Step.Kind) -> [String] {

@@ -6,6 +6,7 @@
 //
 // USAGE
 //   fixture-app [--title TEXT] [--events FILE] [--geometry WxH+X+Y] [--no-focus] [--motion]
+//               [--move-ok DX,DY]
 //   --title TEXT       window title (WM_NAME and _NET_WM_NAME), default "foredesk fixture"
 //   --events FILE      write the event log to FILE (truncated) instead of stdout; stdout stays quiet
 //   --geometry G       XParseGeometry syntax, default 640x400+40+40 (negative X/Y count from the
@@ -13,6 +14,9 @@
 //   --no-focus         do not take the input focus before reporting ready, and ask the window
 //                      manager not to give it either (WM_HINTS input=False)
 //   --motion           also select and report pointer motion
+//   --move-ok DX,DY    draw the OK button moved by (DX,DY) pixels in the window (whole numbers, either
+//                      sign), as a changed version of the app would; it is still target "ok" in
+//                      the event log, wherever it is (tests replay a recording against it)
 //   Options also take the form --title=TEXT. --help prints this usage on stdout and exits 0.
 //   A bad option or value prints the usage on stderr and exits 2. No display: one line
 //   "fixture-app: cannot open display NAME" on stderr, exit 1 (likewise when FILE cannot be opened).
@@ -45,7 +49,9 @@
 //
 // LAYOUT (window coordinates of the client area, rects as x,y,width,height; exact 24-bit colours)
 //   background                  #d0d0d0 everywhere not listed below
-//   target "ok"                 (20,20,120,40)   #3070c0, label "OK" in white (4 px clear of the edges)
+//   target "ok"                 (20,20,120,40)   #3070c0, label "OK" in white (4 px clear of the edges);
+//                               with --move-ok DX,DY at (20+DX,20+DY,120,40), drawn after the other
+//                               targets and hit-tested first, so it stays whole and "ok" where it lies
 //   target "cancel"             (160,20,120,40)  #c04040, label "Cancel" in white
 //   target "text"               (20,90,600,40)   #ffffff with a 1-px black border; shows the typed
 //                               text in a core "fixed" font (characters it cannot index as '?';
@@ -113,7 +119,8 @@
 #include "ui.h"
 
 static const char usage_text[] =
-    "usage: fixture-app [--title TEXT] [--events FILE] [--geometry WxH+X+Y] [--no-focus] [--motion]\n";
+    "usage: fixture-app [--title TEXT] [--events FILE] [--geometry WxH+X+Y] [--no-focus] [--motion]\n"
+    "                   [--move-ok DX,DY]\n";
 
 typedef struct {
     const char *title;
@@ -193,6 +200,13 @@ static options parse_options(int argc, char **argv) {
             if (opt.geometry_mask == NoValue || opt.width == 0 || opt.height == 0 || opt.width > 32767 ||
                 opt.height > 32767)
                 usage_exit("bad geometry", v);
+        }
+        else if ((v = option_value(argc, argv, &i, "--move-ok"))) {
+            int dx, dy;
+            char end;
+            if (sscanf(v, "%d,%d%c", &dx, &dy, &end) != 2 || dx < -10000 || dx > 10000 || dy < -10000 || dy > 10000)
+                usage_exit("bad --move-ok (expected DX,DY such as 300,0)", v);
+            ui_move_ok(dx, dy);
         }
         else if (!strcmp(argv[i], "--no-focus")) opt.focus = 0;
         else if (!strcmp(argv[i], "--motion")) opt.motion = 1;

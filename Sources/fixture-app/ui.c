@@ -7,7 +7,7 @@
 #include <string.h>
 #include <X11/Xutil.h>
 
-const ui_rect ui_ok = {"ok", 20, 20, 120, 40};
+ui_rect ui_ok = {"ok", 20, 20, 120, 40};
 const ui_rect ui_cancel = {"cancel", 160, 20, 120, 40};
 const ui_rect ui_text = {"text", 20, 90, 600, 40};
 const ui_rect ui_canvas = {"canvas", 20, 200, 430, 80};
@@ -21,6 +21,11 @@ static const int block_y = 200, block_height = 80;
 
 static int inside(const ui_rect *r, int x, int y) {
     return x >= r->x && x < r->x + r->width && y >= r->y && y < r->y + r->height;
+}
+
+void ui_move_ok(int dx, int dy) {
+    ui_ok.x += dx;
+    ui_ok.y += dy;
 }
 
 const char *ui_target(int x, int y) {
@@ -167,11 +172,12 @@ void ui_draw_all(ui *u) {
     XWindowAttributes wa;
     XGetWindowAttributes(u->dpy, u->win, &wa);
     fill(u, u->background, 0, 0, wa.width, wa.height);
-    draw_button(u, &ui_ok, u->ok, "OK");
     draw_button(u, &ui_cancel, u->cancel, "Cancel");
     draw_field(u);
     const unsigned long colours[4] = {u->red, u->green, u->blue, u->yellow};
     for (int i = 0; i < 4; i++) fill(u, colours[i], blocks[i].x, block_y, blocks[i].width, block_height);
+    // Last, so an OK button moved onto another target (--move-ok) is still drawn whole.
+    draw_button(u, &ui_ok, u->ok, "OK");
     draw_status(u);
 }
 

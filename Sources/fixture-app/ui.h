@@ -11,8 +11,10 @@ typedef struct {
     int x, y, width, height;
 } ui_rect;
 
-/// Click targets, in the order the hit test tries them (they do not overlap).
-extern const ui_rect ui_ok, ui_cancel, ui_text, ui_canvas;
+/// Click targets, in the order the hit test tries them (they do not overlap unless --move-ok makes
+/// them; then "ok" wins). The OK button moves with ui_move_ok; the others stay put.
+extern ui_rect ui_ok;
+extern const ui_rect ui_cancel, ui_text, ui_canvas;
 
 /// The area the status line may draw in; everything outside the targets and this stays background.
 extern const ui_rect ui_status;
@@ -54,6 +56,9 @@ void ui_field_clear(ui *u);
 
 /// Replaces the status line (printf-style, shown as ASCII) and redraws it.
 void ui_set_status(ui *u, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+/// Moves the OK button by (dx, dy) in the window, before the window is drawn (--move-ok).
+void ui_move_ok(int dx, int dy);
 
 /// Name of the target at window point (x, y): "ok", "cancel", "text", "canvas" or "none".
 const char *ui_target(int x, int y);

@@ -68,9 +68,9 @@ struct ReplayCommandTests {
             let harness = RunnerHarness(dir: dir)
             let (recorded, session) = try harness.run(Self.steps)
             try #require(recorded.status == 0, "stderr: \(recorded.stderr)")
-            // The same app in another place: the clicks still land (their points are window-relative),
-            // but the first click's screen is no longer the recorded one.
-            let changed = "fixture=fixture-app --title 'harness fixture' --events '\(dir)/ws/fixture-events.jsonl' --geometry 640x400+100+60"
+            // The same app with its OK button moved: the recorded click at OK's old place now hits
+            // nothing, and the screen after it is not the recorded one.
+            let changed = "fixture=fixture-app --title 'harness fixture' --events '\(dir)/ws/fixture-events.jsonl' --move-ok 300,0"
 
             let result = try replay(session, in: dir, ["--app", changed])
             #expect(result.status == 1, "stderr: \(result.stderr)")
@@ -87,6 +87,8 @@ struct ReplayCommandTests {
             let diff = try #require((divergence["action"] as? [String: Any])?["diff"] as? String)
             #expect(FileManager.default.fileExists(atPath: replayed + "/" + diff))
             for name in ["recorded: ", "actual: ", "diff: "] { #expect(result.stderr.contains("  " + name + replayed + "/frames/")) }
+            #expect(!harness.fixtureEvents().contains { $0.target == "ok" }, "the moved button was not hit")
+            #expect(result.stderr.contains("gate: allow"), "the gate allowed the click both times: \(result.stderr)")
         }
     }
 
@@ -154,22 +156,10 @@ struct ReplayCommandTests {
             let harness = RunnerHarness(dir: dir)
             let (recorded, _) = try harness.run(Self.steps)
             try #require(recorded.status == 0, "stderr: \(recorded.stderr)")
-            try RunControlTests.terminalDriver.write(toFile: dir + "/answer_on_terminal.py", atomically: true, encoding: .utf8)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [
-                "python3", dir + "/answer_on_terminal.py", ",,q", BuiltProducts.path("foredesk"),
-                "replay", dir + "/scenario.yaml", "--step", "--out", dir + "/replays", "--workspace", dir + "/ws",
-            ]
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let terminal = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "terminal: \(terminal)")
+            let (status, stdout, terminal) = try RunControlTests.onTerminal(
+                answers: ",,q", ["replay", dir + "/scenario.yaml", "--step", "--out", dir + "/replays", "--workspace", dir + "/ws"],
+                in: dir)
+            #expect(status == 0, "terminal: \(terminal)")
             #expect(terminal.contains("next: step 1/6 launch ("), "terminal: \(terminal)")
             #expect(terminal.contains("next: step 4/6 click ("), "terminal: \(terminal)")
             #expect(terminal.contains("stopped early as asked"), "terminal: \(terminal)")
@@ -189,7 +179,7 @@ struct ReplayCommandTests {
                 ([session, "--mask", "1,2,3"], "--mask takes x,y,width,height"),
                 ([session, "--app", "nosuch=xterm"], "the scenario has no app of that name (it has: fixture)"),
                 ([session, "--app", "fixture"], "--app takes NAME=COMMAND"),
-                ([session, "--app", "fixture='unclosed"], "unclosed '"),
+                ([session, "--app", "fixture= "], "--app fixture: the command is empty"),
                 ([session, "--until", "0"], "--until takes a step number from 1"),
                 ([session, "--step"], "--step waits for Enter on a terminal"),
                 ([dir + "/nothing-here"], "does not exist: give a session folder"),

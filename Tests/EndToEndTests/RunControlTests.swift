@@ -261,6 +261,24 @@ struct RunControlTests {
             FileManager.default.isExecutableFile(atPath: "\($0)/python3")
         } == true
 
+    /// Runs foredesk with arguments on a pseudo-terminal, answering its prompts with answers (comma-separated)
+    /// in turn; returns its exit status, its stdout and what the terminal showed.
+    static func onTerminal(answers: String, _ arguments: [String], in dir: String) throws -> (Int32, String, String) {
+        try terminalDriver.write(toFile: dir + "/answer_on_terminal.py", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", dir + "/answer_on_terminal.py", answers, BuiltProducts.path("foredesk")] + arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let terminal = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, stdout, terminal)
+    }
+
     /// Runs foredesk on a pseudo-terminal (python3's pty module) and answers each approval prompt in turn.
     static let terminalDriver = #"""
         import os, pty, select, subprocess, sys, time
@@ -304,19 +322,8 @@ struct RunControlTests {
                   - click: [80, 40]
                   - click: [220, 40]
                 """, in: dir, ask: "ask:\n  - action: click")
-            try Self.terminalDriver.write(toFile: dir + "/answer_on_terminal.py", atomically: true, encoding: .utf8)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", dir + "/answer_on_terminal.py", "y,n", BuiltProducts.path("foredesk")] + arguments
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let terminal = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 1, "terminal: \(terminal)")
+            let (status, stdout, terminal) = try Self.onTerminal(answers: "y,n", arguments, in: dir)
+            #expect(status == 1, "terminal: \(terminal)")
             #expect(terminal.contains("foredesk asks for approval"))
             #expect(terminal.contains("action: click x="))
             #expect(terminal.contains("window: "))

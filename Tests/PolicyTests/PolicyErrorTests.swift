@@ -7,7 +7,7 @@ import Testing
 struct PolicyErrorTests {
     static let sandboxKeys =
         "writable, protected, strict_git, private_tmp, network, identity, display, limits, degrade"
-    static let topKeys = "sandbox, input, deny_keys, allow_keys, ask, allow, approval, limits, redact"
+    static let topKeys = "sandbox, input, deny_keys, allow_keys, ask, allow, approval, limits, redact, record"
 
     @Test func malformedYAMLNamesWhereTheParserStopped() {
         #expect(

@@ -6,7 +6,7 @@ import Testing
 @Suite("Scenario errors")
 struct ScenarioErrorTests {
     static let topKeys = "name, description, variables, display, settle, apps, steps"
-    static let pointerKeys = "at, screen, image, tolerance, min_score, timeout"
+    static let pointerKeys = "at, screen, image, offset, tolerance, min_score, timeout"
 
     @Test func malformedYAMLNamesWhereTheParserStopped() {
         #expect(

@@ -142,6 +142,33 @@ int cx11_select_raw_input(Display *_Nonnull dpy);
 /// one of the n ids in ignored (the XTEST devices), and the last such source in *source.
 int cx11_drain_raw_input(Display *_Nonnull dpy, int opcode, const int *_Nullable ignored, int n, int *_Nonnull source);
 
+/// One event of a person's input as the recorder reads it, in the order the server sent it.
+typedef struct {
+    int type;            // XI_RawKeyPress, XI_RawKeyRelease, XI_RawButtonPress, XI_RawButtonRelease, or MappingNotify
+    int detail;          // the keycode or button number (0 for MappingNotify)
+    int source;          // the slave device the event came from (0 for MappingNotify)
+    unsigned long time;  // the server's timestamp in milliseconds (0 for MappingNotify)
+} cx11_raw_event;
+
+/// Selects XInput2 raw key and button presses and releases from every device on the root window,
+/// announcing XInput 2.2 so raw events keep coming while another client holds a grab (an app's
+/// implicit grab between a button's press and release included). Call at most once per connection.
+/// Returns the extension's major opcode, or -1 when the server lacks XInput 2.2.
+int cx11_select_raw_events(Display *_Nonnull dpy);
+
+/// Selects XKB's map and new-keyboard notifications: a client that uses XKB, as Xlib does once any
+/// Xkb call was made, no longer gets a core MappingNotify for every change (xserver xkbEvents.c,
+/// XkbSendLegacyMapNotify). Returns the XKB event base, or -1 without XKB.
+int cx11_select_keymap_changes(Display *_Nonnull dpy);
+
+/// Reads pending events into events (at most max), in order: raw key and button events whose
+/// source is not one of the n ids in ignored (the XTEST devices), each once (the copy a master
+/// device repeats is skipped), and keymap changes (a core MappingNotify, or an XKB map or
+/// new-keyboard notification when xkb_base is not -1), reported as MappingNotify. Other events
+/// are dropped. Returns how many were written; the rest stay queued for the next call.
+int cx11_read_raw_events(Display *_Nonnull dpy, int opcode, int xkb_base, const int *_Nullable ignored, int n,
+                         cx11_raw_event *_Nonnull events, int max);
+
 /// Fills ids with the XTEST slave devices' ids (at most max); returns how many there are.
 int cx11_xtest_devices(Display *_Nonnull dpy, int *_Nonnull ids, int max);
 

@@ -59,6 +59,21 @@ struct KeymapTable: Sendable {
         return (plain, shifted)
     }
 
+    /// The keysym keycode produces in the active group: its plain level, with shift its second
+    /// level (the upper case of a letter when the layout leaves that empty), with level3 (AltGr)
+    /// its third or fourth; 0 when the keycode carries nothing there.
+    func keysym(of keycode: UInt8, shift: Bool, level3: Bool = false, upper: (UInt32) -> UInt32) -> UInt32 {
+        let row = Int(keycode) - minKeycode
+        guard perKeycode > 0, row >= 0, (row + 1) * perKeycode <= symbols.count else { return 0 }
+        if level3, group == 0 {
+            // The core mapping puts group 1's levels 3 and 4 after both groups' first two (G1L1 G1L2 G2L1 G2L2 G1L3 G1L4).
+            let index = shift ? 5 : 4
+            if index < perKeycode, symbols[row * perKeycode + index] != 0 { return symbols[row * perKeycode + index] }
+        }
+        let (plain, shifted) = Self.levels(symbols, row: row, perKeycode: perKeycode, group: group, upper: upper)
+        return shift ? shifted : plain
+    }
+
     /// The stroke that produces keysym in the active group, unshifted preferred.
     func stroke(for keysym: UInt32) -> KeyStroke? { byKeysym[keysym] }
 

@@ -6,6 +6,13 @@ extension X11Connection {
     func keymap() throws(DesktopError) -> KeymapTable {
         drainEvents()
         if let table = keyboard.table { return table }
+        let table = try readKeymap(reserved: Set(keyboard.bound.values))
+        keyboard.table = table
+        return table
+    }
+
+    /// Reads the keymap for the active group from the server, leaving queued events alone.
+    func readKeymap(reserved: Set<UInt8> = []) throws(DesktopError) -> KeymapTable {
         var minCode: Int32 = 0
         var maxCode: Int32 = 0
         XDisplayKeycodes(handle, &minCode, &maxCode)
@@ -17,17 +24,17 @@ extension X11Connection {
         defer { XFree(raw) }
         let symbols = (0..<Int(count * perKeycode)).map { UInt32(truncatingIfNeeded: raw[$0]) }
         let group = Int(cx11_active_group(handle))
-        let table = KeymapTable(
+        return KeymapTable(
             minKeycode: Int(minCode), perKeycode: Int(perKeycode), symbols: symbols, group: group,
-            reserved: Set(keyboard.bound.values),
-            upper: { keysym in
-                var lower: KeySym = 0
-                var upper: KeySym = 0
-                XConvertCase(KeySym(keysym), &lower, &upper)
-                return UInt32(truncatingIfNeeded: upper)
-            }, scalar: KeySymbols.scalar(of:))
-        keyboard.table = table
-        return table
+            reserved: reserved, upper: Self.upperCase(of:), scalar: KeySymbols.scalar(of:))
+    }
+
+    /// The upper-case keysym of keysym (XConvertCase); keysym itself when it has no case.
+    static func upperCase(of keysym: UInt32) -> UInt32 {
+        var lower: KeySym = 0
+        var upper: KeySym = 0
+        XConvertCase(KeySym(keysym), &lower, &upper)
+        return UInt32(truncatingIfNeeded: upper)
     }
 
     /// Reads queued events; a MappingNotify (ours or another client's) invalidates the keymap.

@@ -198,8 +198,8 @@ extension ScenarioRunner {
                 return DryTarget(text: "-", problem: notFound(image, search.template, timeout: wait).message)
             }
             return DryTarget(
-                point: match.center,
-                text: "\(match.center): \(image.path) found at \(match.rect), score "
+                point: image.point(in: match),
+                text: "\(image.point(in: match)): \(image.path) found at \(match.rect), score "
                     + String(format: "%.3f", match.score))
         }
     }

@@ -25,7 +25,7 @@ extension ScenarioRunner {
             point = Point(x: active.frame.x + offset.x, y: active.frame.y + offset.y)
         case let .image(image, timeout):
             let match = try locate(image, timeout: timeout, for: kind, &event)
-            point = match.center
+            point = image.point(in: match)
             recordImage(Action.pointer(kind, at: point), image, match, &event)
         }
         try input(Action.pointer(kind, at: point), &event, targets: [point]) { (desktop) throws(DesktopError) in
@@ -58,7 +58,7 @@ extension ScenarioRunner {
             throw StepFailure("no window is active, so the drag's start has no window to be relative to")
         case let .image(image, timeout):
             let match = try locate(image, timeout: timeout, for: .drag, &event)
-            start = match.center
+            start = image.point(in: match)
             imageMatch = (image, match)
         }
         let end: Point

@@ -38,18 +38,15 @@ struct AgentSessionOptions: ParsableArguments {
         guard parts.count == 2, parts[0] >= 320, parts[1] >= 200 else {
             throw CommandFailure.usage("--virtual takes WIDTHxHEIGHT, such as 1280x800; not '\(virtual)'")
         }
-        let words: [String]?
-        do throws(CommandWordsError) {
-            words = try launch.map { line throws(CommandWordsError) in try CommandWords.split(line) }
-        } catch {
-            throw CommandFailure.usage("--launch: \(error)")
+        let command = launch.map { ScenarioCommand(commandLine: $0) }
+        if let command, command.argv.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw CommandFailure.usage("--launch: the command is empty")
         }
-        if let words, words.isEmpty { throw CommandFailure.usage("--launch: the command is empty") }
         let run = try RunSetup.options(out: out, workspace: workspace, display: display, policy: policy, frames: .all, control: control)
         let session = AgentSession(
             options: AgentOptions(
-                policy: policy.map(Exec.absolute), display: display, screen: Size(width: parts[0], height: parts[1]), launch: words,
-                appName: appName ?? words.flatMap { $0.first.map { String($0.split(separator: "/").last ?? "app") } } ?? "app",
+                policy: policy.map(Exec.absolute), display: display, screen: Size(width: parts[0], height: parts[1]), launch: command,
+                appName: appName ?? Self.programName(command) ?? "app",
                 out: run.out, workspace: run.workspace, toolDirectory: run.toolDirectory, scale: scale,
                 progress: { RunSetup.stderrLine($0) }),
             control: control)
@@ -60,6 +57,12 @@ struct AgentSessionOptions: ParsableArguments {
         }
         RunSetup.stderrLine("session: \(session.sessionPath ?? "")")
         return session
+    }
+
+    /// The program's file name (`xterm` for `/usr/bin/xterm -fg red`), nil for a shell command line.
+    static func programName(_ command: ScenarioCommand?) -> String? {
+        guard case let .arguments(words)? = command, let program = words.first else { return nil }
+        return program.split(separator: "/").last.map(String.init)
     }
 }
 

@@ -150,14 +150,9 @@ struct ReplayCommand: ParsableCommand {
             let known = scenario.apps.map(\.name).joined(separator: ", ")
             throw CommandFailure.usage("--app \(name): the scenario has no app of that name (it has: \(known.isEmpty ? "none" : known))")
         }
-        let words: [String]
-        do throws(CommandWordsError) {
-            words = try CommandWords.split(String(replacement[replacement.index(after: equals)...]))
-        } catch {
-            throw CommandFailure.usage("--app \(name): \(error)")
-        }
-        guard !words.isEmpty else { throw CommandFailure.usage("--app \(name): the command is empty") }
-        scenario.apps[index].command = .arguments(words)
+        let line = String(replacement[replacement.index(after: equals)...])
+        guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { throw CommandFailure.usage("--app \(name): the command is empty") }
+        scenario.apps[index].command = ScenarioCommand(commandLine: line)
     }
 }
 

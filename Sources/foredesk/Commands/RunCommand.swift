@@ -66,20 +66,10 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Inject nothing and run no command: report what the gate would decide and which targets resolve.")
     var dryRun = false
 
-    @Flag(help: "Record the screen continuously into the session's video/ (lossless; only what changed).")
-    var video = false
-
-    @Option(help: ArgumentHelp("Frames a second for --video, 1 to 30 (default 10).", valueName: "n"))
-    var fps: Int?
+    @OptionGroup var recording: VideoOptions
 
     func validate() throws {
-        if let fps {
-            guard video else { throw ValidationError("--fps sets the frame rate of --video: add --video") }
-            guard VideoRecorder.fpsRange.contains(fps) else {
-                throw ValidationError(VideoError.badFrameRate(fps).description)
-            }
-        }
-        if video, dryRun {
+        if recording.video, dryRun {
             throw ValidationError("--dry-run injects nothing and records no video: leave out --video or --dry-run")
         }
     }
@@ -101,7 +91,7 @@ struct RunCommand: ParsableCommand {
                 out: out, workspace: workspace, display: display, policy: policy, frames: frames, control: control)
             options.updateGolden = updateGolden
             options.pauseTimeout = pause
-            if video { options.videoFPS = fps ?? VideoRecorder.defaultFPS }
+            options.videoFPS = recording.framesPerSecond
             if dryRun {
                 let report: DryRunReport
                 do throws(RunError) {
