@@ -26,6 +26,8 @@ public struct RunOptions: Sendable {
     public var observer: (any StepObserver)? = nil
     /// The session a replay reproduces, written to `session.json` as `replay_of`.
     public var replayOf: String? = nil
+    /// A live view of the run (`--supervise`); nil when nobody watches.
+    public var feed: (any RunFeed)? = nil
     /// Record the screen continuously into the session's `video/` at up to this many frames a second
     /// (`--video`, `--fps`; `VideoRecorder.fpsRange`); nil records no video.
     public var videoFPS: Int? = nil

@@ -92,6 +92,8 @@ extension ScenarioRunner {
         let output = session.outputFiles(name: "run")
         event.output = output
         let stdout = session.absolutePath(output.stdout ?? "out")
+        options.feed?.commandStarted(
+            argv.joined(separator: " "), stdout: stdout, stderr: session.absolutePath(output.stderr ?? "err"))
         let process: SandboxedProcess
         do {
             process = try SandboxedProcess(

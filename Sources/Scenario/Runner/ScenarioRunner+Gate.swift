@@ -210,8 +210,13 @@ extension ScenarioRunner {
         let control = options.control
         let limit = Date(timeIntervalSinceNow: Double(Self.milliseconds(deadline - clock.now)) / 1000)
         let cancelled: @Sendable () -> Bool = { control?.signal != nil || Date() >= limit }
+        if let feed = options.feed {
+            if let frame = try? redactedCapture() { feed.screen(frame) }
+            feed.approvalPending(request, target: lastFactsQuery.targets.first)
+        }
         let response = options.approvals?.ask(request, cancelled: cancelled)
         options.approvals?.settled(request, by: response)
+        options.feed?.approvalSettled(request, response)
         let answer = response?.answer.rawValue ?? "none"
         var parameters: [JSONValue.Member] = [
             .init("request", .int(request.id)), .init("about", .string(request.kind.rawValue)),

@@ -135,6 +135,9 @@ public final class ScenarioRunner {
         }
         options.control?.register(session: session)
         videoFailure = startVideo()
+        options.feed?.runStarted(
+            session: session.path, scenario: scenario.name, steps: scenario.steps.map { "\($0.location) \($0.kind.rawValue)" })
+        if let feed = options.feed, let frame = try? redactedCapture() { feed.screen(frame) }
     }
 
     /// Performs one step through the gate and records it, as a scenario's steps are; returns its
@@ -162,6 +165,7 @@ public final class ScenarioRunner {
             finishVideo()
             _ = try? session.record(RunControl.interruptedEvent(signal: interruption.signal, release: release, stuck: false))
             try? session.finish(verdict: .aborted)
+            options.feed?.runFinished(verdict: "aborted", failure: "interrupted")
             let message = "interrupted by \(RunControl.name(of: interruption.signal))" + (failure.map { " (\($0))" } ?? "")
             return RunResult(sessionPath: session.path, passed: false, failure: message, interruptedBy: interruption.signal)
         }
@@ -170,6 +174,7 @@ public final class ScenarioRunner {
         if let problem = finishFrames(), failure == nil { failure = problem }
         try? desktop.releaseAll()
         try? session.finish(verdict: failure == nil ? .passed : .failed)
+        options.feed?.runFinished(verdict: failure == nil ? "passed" : "failed", failure: failure)
         return RunResult(sessionPath: session.path, passed: failure == nil, failure: failure)
     }
 
@@ -287,6 +292,8 @@ public final class ScenarioRunner {
         // After foredesk's own actions the pointer and focus are where it put them; a passive step (a
         // wait, a sleep) keeps the earlier baseline, so what changes during it is noticed.
         defer { if Self.actingKinds.contains(step.kind) { takeBaseline() } }
+        let index = scenario.steps.firstIndex(of: step) ?? -1
+        options.feed?.stepStarted(index, "\(step.location) \(step.kind.rawValue)")
         var event = Event(step: "\(step.location) \(step.kind.rawValue)", action: recorded(step))
         var failure: String?
         do {
@@ -301,6 +308,10 @@ public final class ScenarioRunner {
         if event.pointer == nil { event.pointer = try? desktop.pointerPosition() }
         do {
             lastEvent = try session.record(event)
+            if let feed = options.feed {
+                feed.stepFinished(index, event)
+                if let frame = try? redactedCapture() { feed.screen(frame) }
+            }
         } catch {
             return failure ?? "cannot record the step: \(error)"
         }
