@@ -24,6 +24,8 @@ public struct AgentOptions: Sendable {
     public var toolDirectory: String?
     /// The scale of screenshots and coordinates when a call names none.
     public var scale: Double
+    /// How long the screen must stay still after an input call before it returns (the scenario's `settle:`).
+    public var settle: Duration = WaitCondition.defaultQuiet
     /// One line per call on stderr (never typed text), or nil.
     public var progress: (@Sendable (String) -> Void)?
 
@@ -114,7 +116,7 @@ public final class AgentSession: @unchecked Sendable {
             display: display,
             apps: apps.map { ScenarioDocument.App(name: $0.name, command: $0.command, policy: $0.policy, window: $0.window, windowTimeout: $0.windowTimeout) },
             steps: [])
-        let scenario = Scenario(name: "agent", file: scenarioFile, display: display, apps: apps, steps: [])
+        let scenario = Scenario(name: "agent", file: scenarioFile, display: display, settle: options.settle, apps: apps, steps: [])
         var run = RunOptions(
             out: options.out, workspace: options.workspace, display: options.display, policyFile: options.policy,
             toolDirectory: options.toolDirectory, frames: .all, progress: options.progress)

@@ -51,6 +51,18 @@ struct JSONLinesDoorTests {
         #expect(status == 0, "stderr: \(stderr)")
     }
 
+    @Test(arguments: [
+        (["agent"], "say --jsonl"),
+        (["agent", "--jsonl", "--scale", "2"], "--scale takes a factor from 0.1 to 1"),
+        (["agent", "--jsonl", "--settle", "soon"], "--settle takes a duration"),
+        (["mcp", "--virtual", "12x"], "--virtual takes WIDTHxHEIGHT"),
+    ])
+    func badOptionsAreRefusedBeforeAnythingStarts(arguments: [String], message: String) throws {
+        let result = try foredeskCommand(arguments + ["--out", FileManager.default.temporaryDirectory.path + "/never"])
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
     @Test func exceedingTheActionBudgetEndsTheSessionCleanly() throws {
         // launch and activate count: two more actions are allowed, the third ends the session.
         let policy = AgentHarness.policy + "\nlimits: { max_actions: 4 }"
@@ -71,7 +83,8 @@ struct JSONLinesDoorTests {
     }
 
     @Test func exceedingTheScreenshotBudgetEndsTheSession() throws {
-        let harness = try AgentHarness(["agent", "--jsonl"], policy: AgentHarness.policy + "\nlimits: { max_screenshots_per_minute: 2 }")
+        let harness = try AgentHarness(
+            ["agent", "--jsonl"], policy: AgentHarness.policy + "\nlimits: { max_screenshots_per_minute: 2 }", flags: ["--settle", "20ms"])
         let shot = #"{"id": 1, "tool": "screenshot", "arguments": {"scale": 0.25}}"#
         let responses = try exchange(harness, [shot, shot, shot])
         #expect(responses.prefix(2).allSatisfy { $0["ok"] as? Bool == true })

@@ -2,6 +2,7 @@ import Agent
 import ArgumentParser
 import Foundation
 import Imaging
+import Policy
 import Scenario
 import Session
 
@@ -31,6 +32,9 @@ struct AgentSessionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Scale of screenshots and coordinates, 0.1 to 1 (default 1).", valueName: "factor"))
     var scale: Double = 1
 
+    @Option(help: ArgumentHelp("How long the screen must stay still after an input call before it returns (default 150ms).", valueName: "duration"))
+    var settle: String = "150ms"
+
     /// Checks the options and opens the session (display, app); its path goes to stderr.
     func startSession(control: RunControl) throws -> AgentSession {
         guard (0.1...1).contains(scale) else { throw CommandFailure.usage("--scale takes a factor from 0.1 to 1, not \(scale)") }
@@ -38,18 +42,21 @@ struct AgentSessionOptions: ParsableArguments {
         guard parts.count == 2, parts[0] >= 320, parts[1] >= 200 else {
             throw CommandFailure.usage("--virtual takes WIDTHxHEIGHT, such as 1280x800; not '\(virtual)'")
         }
+        guard let quiet = DurationSyntax.parse(settle), quiet >= .zero else {
+            throw CommandFailure.usage("--settle takes a duration such as 50ms or 0ms, not '\(settle)'")
+        }
         let command = launch.map { ScenarioCommand(commandLine: $0) }
         if let command, command.argv.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             throw CommandFailure.usage("--launch: the command is empty")
         }
         let run = try RunSetup.options(out: out, workspace: workspace, display: display, policy: policy, frames: .all, control: control)
-        let session = AgentSession(
-            options: AgentOptions(
-                policy: policy.map(Exec.absolute), display: display, screen: Size(width: parts[0], height: parts[1]), launch: command,
-                appName: appName ?? Self.programName(command) ?? "app",
-                out: run.out, workspace: run.workspace, toolDirectory: run.toolDirectory, scale: scale,
-                progress: { RunSetup.stderrLine($0) }),
-            control: control)
+        var agentOptions = AgentOptions(
+            policy: policy.map(Exec.absolute), display: display, screen: Size(width: parts[0], height: parts[1]), launch: command,
+            appName: appName ?? Self.programName(command) ?? "app",
+            out: run.out, workspace: run.workspace, toolDirectory: run.toolDirectory, scale: scale,
+            progress: { RunSetup.stderrLine($0) })
+        agentOptions.settle = quiet
+        let session = AgentSession(options: agentOptions, control: control)
         do throws(RunError) {
             try session.start()
         } catch {
