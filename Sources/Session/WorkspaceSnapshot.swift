@@ -39,7 +39,9 @@ public struct WorkspaceSnapshot: Sendable {
     /// The files under roots now, leaving out the folders in excluding (the session folder).
     public static func take(roots: [String], excluding: [String] = []) -> WorkspaceSnapshot {
         // A root inside another is walked with it.
-        let folders = roots.filter { FileSystem.isDirectory($0) }
+        let folders = roots.filter { root in
+            FileSystem.isDirectory(root) && !excluding.contains { root == $0 || root.hasPrefix($0 + "/") }
+        }
         let outer = folders.filter { root in !folders.contains { $0 != root && root.hasPrefix($0 + "/") } }
         var snapshot = WorkspaceSnapshot(roots: outer)
         var kept = 0

@@ -21,7 +21,7 @@ import Testing
             try Data([0, 1, 2]).write(to: URL(fileURLWithPath: ws + "/blob.bin"))
             try write("[core]\n", ws + "/.git/config")
             try write("session\n", ws + "/out/s1/events.jsonl")
-            let before = WorkspaceSnapshot.take(roots: [ws], excluding: [ws + "/out"])
+            let before = WorkspaceSnapshot.take(roots: [ws, ws + "/out/s1"], excluding: [ws + "/out"])
 
             try write("one\n2\nthree\nfour\n", ws + "/notes.txt")
             try FileManager.default.removeItem(atPath: ws + "/old.txt")

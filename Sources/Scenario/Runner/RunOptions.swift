@@ -20,6 +20,9 @@ public struct RunOptions: Sendable {
     public var approvals: (any ApprovalBroker)? = nil
     /// How long a paused run (someone else used the desktop) waits for approval before it fails (`--pause-timeout`).
     public var pauseTimeout: Duration = .seconds(300)
+    /// How long an `ask` waits for an answer before the action is denied (`--approval-timeout`);
+    /// the wait is off the run's clock and the launched apps are frozen meanwhile.
+    public var approvalTimeout: Duration = .seconds(300)
     /// Lets another thread (a signal) stop the run; nil when nothing will.
     public var control: RunControl? = nil
     /// Told before and after every step; it may stop the run early or fail a step (`foredesk replay`).
