@@ -70,6 +70,7 @@ struct ApprovalWaitTests {
         var options = RunOptions(out: dir + "/out", workspace: ws, display: display.name, policyFile: dir + "/policy.yaml")
         options.approvals = broker
         options.approvalTimeout = approvalTimeout
+        options.watchWorkspace = true
         let runner = ScenarioRunner(scenario: scenario, options: options)
         return (runner, try runner.run())
     }

@@ -31,6 +31,9 @@ public struct RunOptions: Sendable {
     public var replayOf: String? = nil
     /// A live view of the run (`--supervise`); nil when nobody watches.
     public var feed: (any RunFeed)? = nil
+    /// Note the files under the writable roots when the run begins, so `ScenarioRunner.workspaceDiff()`
+    /// can show what changed; on whenever `feed` is set (a snapshot of a large workspace takes a moment).
+    public var watchWorkspace: Bool = false
     /// Record the screen continuously into the session's `video/` at up to this many frames a second
     /// (`--video`, `--fps`; `VideoRecorder.fpsRange`); nil records no video.
     public var videoFPS: Int? = nil

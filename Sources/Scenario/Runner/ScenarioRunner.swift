@@ -124,7 +124,8 @@ public final class ScenarioRunner {
     var runNow: ContinuousClock.Instant { clock.now - waited }
 
     /// The files added, removed or modified under the writable roots since the run began, with
-    /// unified diffs for text; computed only when asked (empty before `begin`).
+    /// unified diffs for text; computed only when asked. Empty unless `RunOptions.watchWorkspace`
+    /// or a feed was set when the run began.
     public func workspaceDiff() -> [FileChange] {
         workspaceBefore?.diffNow(excluding: workspaceExclusions) ?? []
     }
@@ -150,7 +151,9 @@ public final class ScenarioRunner {
             throw error
         }
         options.control?.register(session: session)
-        workspaceBefore = WorkspaceSnapshot.take(roots: writableRoots(), excluding: workspaceExclusions)
+        if options.watchWorkspace || options.feed != nil {
+            workspaceBefore = WorkspaceSnapshot.take(roots: writableRoots(), excluding: workspaceExclusions)
+        }
         videoFailure = startVideo()
         options.feed?.runStarted(
             session: session.path, scenario: scenario.name, steps: scenario.steps.map { "\($0.location) \($0.kind.rawValue)" })
