@@ -122,7 +122,8 @@ public struct WorkspaceSnapshot: Sendable {
         let kind: FileChange.Kind = before == nil ? .added : after == nil ? .removed : .modified
         let binary = before?.isBinary == true || after?.isBinary == true
         if binary {
-            return FileChange(path: path, name: name, kind: kind, isBinary: true, unifiedText: "Binary file \(name) \(kind.rawValue)\n")
+            return FileChange(
+                path: path, name: name, kind: kind, isBinary: true, unifiedText: "Binary file \(name) \(kind.rawValue)\n")
         }
         let tooLarge = [before, after].contains { $0 != nil && $0?.hash == nil }
         if tooLarge {
