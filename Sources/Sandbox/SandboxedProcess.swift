@@ -83,8 +83,11 @@ public final class SandboxedProcess: Sendable {
         process.wait(timeout: timeout)
     }
 
-    /// Ends the command and everything it started: SIGTERM to the helper, then the cgroup kill.
+    /// Ends the command and everything it started (thawed first, if frozen): SIGTERM to the helper,
+    /// then the cgroup kill.
     public func terminate(grace: Duration = .seconds(2)) {
+        // A frozen command would not see its SIGTERM until thawed.
+        cgroup?.thaw()
         if process.exitStatus() == nil {
             process.signal(SIGTERM)
             _ = process.wait(timeout: grace)

@@ -118,6 +118,18 @@ struct RunCommandTests {
         }
     }
 
+    @Test func aBadApprovalTimeoutIsRefusedWithTheOptionNamed() throws {
+        try withTemporaryDirectory { dir in
+            try "name: w\nsteps: [sleep: 1ms]\n".write(toFile: dir + "/s.yaml", atomically: true, encoding: .utf8)
+            let result = try foredesk(["run", dir + "/s.yaml", "--out", dir + "/out", "--approval-timeout", "soon"])
+            #expect(result.status == 64)
+            #expect(result.stderr.contains("--approval-timeout takes a duration such as 30s or 5m, not 'soon'"), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/out"), "no session was started")
+            let help = try foredesk(["run", "--help"])
+            #expect(help.stdout.contains("--approval-timeout"))
+        }
+    }
+
     @Test func aMissingImageFailsClearly() throws {
         try withTemporaryDirectory { dir in
             let (result, _) = try run(

@@ -20,6 +20,9 @@ public struct RunOptions: Sendable {
     public var approvals: (any ApprovalBroker)? = nil
     /// How long a paused run (someone else used the desktop) waits for approval before it fails (`--pause-timeout`).
     public var pauseTimeout: Duration = .seconds(300)
+    /// How long an `ask` waits for an answer before the action is denied (`--approval-timeout`);
+    /// the wait is off the run's clock and the launched apps are frozen meanwhile.
+    public var approvalTimeout: Duration = .seconds(300)
     /// Lets another thread (a signal) stop the run; nil when nothing will.
     public var control: RunControl? = nil
     /// Told before and after every step; it may stop the run early or fail a step (`foredesk replay`).
@@ -28,6 +31,9 @@ public struct RunOptions: Sendable {
     public var replayOf: String? = nil
     /// A live view of the run (`--supervise`); nil when nobody watches.
     public var feed: (any RunFeed)? = nil
+    /// Note the files under the writable roots when the run begins, so `ScenarioRunner.workspaceDiff()`
+    /// can show what changed; on whenever `feed` is set (a snapshot of a large workspace takes a moment).
+    public var watchWorkspace: Bool = false
     /// Record the screen continuously into the session's `video/` at up to this many frames a second
     /// (`--video`, `--fps`; `VideoRecorder.fpsRange`); nil records no video.
     public var videoFPS: Int? = nil

@@ -110,7 +110,7 @@ extension ScenarioRunner {
     func waitForWindow(
         _ match: WindowMatch, timeout: Duration, ownedBy app: String? = nil, verb: String = "waited for"
     ) throws -> WindowInfo {
-        let deadline = clock.now + timeout
+        let deadline = runNow + timeout
         while true {
             let found = try desktop.windows().last { window in
                 Self.matches(match, window)
@@ -122,7 +122,7 @@ extension ScenarioRunner {
             {
                 throw StepFailure("\(app) exited with status \(status) before its window appeared")
             }
-            if clock.now >= deadline {
+            if runNow >= deadline {
                 throw StepFailure("\(verb) a window \(Self.describe(match)) for \(timeout); none appeared")
             }
             if isInterrupted { throw StepFailure("interrupted") }

@@ -13,7 +13,7 @@ extension ScenarioRunner {
         // it is when the wait begins, when nothing was done yet), so a change that an earlier step
         // caused and already settled counts.
         let baseline = try lastBefore ?? desktop.capture()
-        let deadline = clock.now + timeout
+        let deadline = runNow + timeout
         let options = CompareOptions(region: region)
         while true {
             let now = try desktop.capture()
@@ -21,7 +21,7 @@ extension ScenarioRunner {
                 event.frames.after = saveFrame(now, name: frameName("wait", "changed"), redacting: redactedAreas())
                 return
             }
-            if clock.now >= deadline {
+            if runNow >= deadline {
                 throw StepFailure(
                     "\(region.map { "the region \($0)" } ?? "the screen") did not change within \(timeout)")
             }
@@ -35,7 +35,7 @@ extension ScenarioRunner {
     func expectScreen(_ golden: String, _ compare: CompareOptions, timeout: Duration, _ event: inout Event)
         throws
     {
-        let deadline = clock.now + timeout
+        let deadline = runNow + timeout
         try watch.reset()
         let settling = try watch.waitUntilSettled(quiet: WaitCondition.defaultQuiet, timeout: timeout)
         event.settleMilliseconds = Self.milliseconds(settling.elapsed)
@@ -61,7 +61,7 @@ extension ScenarioRunner {
             }
             let difference = try actual.difference(from: expected, options: compare)
             if difference.differingPixels == 0 { return }
-            if clock.now >= deadline {
+            if runNow >= deadline {
                 if options.updateGolden { return try record(actual) }
                 let stem = golden.hasSuffix(".png") ? String(golden.dropLast(4)) : golden
                 try actual.writePNG(to: stem + ".actual.png")
@@ -117,7 +117,7 @@ extension ScenarioRunner {
     }
 
     func expectFile(_ path: String, _ expectation: FileExpectation, timeout: Duration) throws {
-        let deadline = clock.now + timeout
+        let deadline = runNow + timeout
         var problem = ""
         while true {
             let data = FileManager.default.contents(atPath: path)
@@ -136,7 +136,7 @@ extension ScenarioRunner {
             } else {
                 problem = "\(path) does not exist"
             }
-            if clock.now >= deadline { throw StepFailure(problem + " (waited \(timeout))") }
+            if runNow >= deadline { throw StepFailure(problem + " (waited \(timeout))") }
             blockingSleep(.milliseconds(20))
         }
     }

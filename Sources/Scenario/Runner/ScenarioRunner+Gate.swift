@@ -44,7 +44,7 @@ extension ScenarioRunner {
         for pid in owners where launchedPIDs[pid] == nil {
             if let app = launchedAncestor(of: pid) { launchedPIDs[pid] = app }
         }
-        let now = clock.now
+        let now = runNow
         let pointer = try? desktop.pointerPosition()
         let activeFacts = active.map(Self.facts)
         // Real devices (XInput2 raw events not from an XTEST device): seen once, it stands until a
@@ -101,18 +101,20 @@ extension ScenarioRunner {
             event.pointer = facts.pointer
             switch decision {
             case .allow:
-                actionTimes.append(clock.now)
+                actionTimes.append(runNow)
                 expectPointer(after: action, facts)
                 return
             case let .deny(reason):
                 throw StepFailure("denied by the policy (\(reason.rule.rawValue)): \(reason.message)")
             case let .ask(reason):
-                try approve(action, reason, window: facts.activeWindow ?? facts.targetWindow, &event)
-                actionTimes.append(clock.now)
+                try waitingForPerson {
+                    try approve(action, reason, window: facts.activeWindow ?? facts.targetWindow, &event)
+                }
+                actionTimes.append(runNow)
                 expectPointer(after: action, facts)
                 return
             case let .pause(reason):
-                try pause(reason, facts: facts)
+                try waitingForPerson { try pause(reason, facts: facts) }
                 facts = try self.facts(targets: lastFactsQuery.targets, targetWindow: lastFactsQuery.window).0
             }
         }
@@ -128,7 +130,7 @@ extension ScenarioRunner {
             return
         }
         let request = nextRequest(.action, RecordedAction(action).description, window, reason)
-        let response = ask(request, deadline: clock.now + options.pauseTimeout)
+        let response = ask(request, timeout: options.approvalTimeout)
         switch response?.answer {
         case .approve?, .always?:
             if response?.answer == .always { approvedForRun.insert(key) }
@@ -137,10 +139,16 @@ extension ScenarioRunner {
                 message: "\(action) approved by \(response?.by ?? "")", policyRule: reason.policyRule)
         case .deny?:
             throw StepFailure("denied (\(reason.rule.rawValue)): \(reason.message) — \(response?.by ?? "") said no")
+        case nil where isInterrupted:
+            throw StepFailure("interrupted while waiting for approval (\(reason.rule.rawValue)): \(reason.message)")
+        case nil where options.approvals != nil && lastAskTimedOut:
+            throw StepFailure(
+                "denied (\(reason.rule.rawValue)): \(reason.message) — nobody answered within "
+                    + "\(Self.format(options.approvalTimeout)): denied")
         case nil:
             throw StepFailure(
                 "denied (\(reason.rule.rawValue)): \(reason.message) — nobody could be asked (foredesk is not on a "
-                    + "terminal, or nobody answered within \(Self.format(options.pauseTimeout))), so what needs approval is denied")
+                    + "terminal, or nobody answered within \(Self.format(options.approvalTimeout))), so what needs approval is denied")
         }
     }
 
@@ -176,7 +184,7 @@ extension ScenarioRunner {
             }
         }
         let request = nextRequest(.resume, "resume the run", facts.activeWindow, Reason(reason.rule, what))
-        let response = ask(request, deadline: deadline)
+        let response = ask(request, timeout: options.pauseTimeout, deadline: deadline)
         if response == nil {
             // Nobody to ask (no terminal) or nobody answered: the pause runs out its time.
             while clock.now < deadline && !isInterrupted { blockingSleep(.milliseconds(50)) }
@@ -196,6 +204,14 @@ extension ScenarioRunner {
         }
     }
 
+    /// Runs body, a wait for a person, off the run's clock: it counts neither toward
+    /// `limits.max_duration` nor toward the step's own timeout.
+    func waitingForPerson<T>(_ body: () throws -> T) rethrows -> T {
+        let begun = clock.now
+        defer { waited += clock.now - begun }
+        return try body()
+    }
+
     func nextRequest(
         _ kind: ApprovalRequest.Kind, _ action: String, _ window: WindowFacts?, _ reason: Reason
     ) -> ApprovalRequest {
@@ -205,16 +221,25 @@ extension ScenarioRunner {
             reason: reason.message, rule: reason.rule.rawValue)
     }
 
-    /// Puts request to the broker until deadline and records the answer (or that there was none).
-    func ask(_ request: ApprovalRequest, deadline: ContinuousClock.Instant) -> ApprovalResponse? {
+    /// Puts request to the broker for up to timeout (or until deadline) and records the answer (or
+    /// that there was none). While an action waits, the launched apps are frozen (`AppFreeze`).
+    func ask(
+        _ request: ApprovalRequest, timeout: Duration, deadline: ContinuousClock.Instant? = nil
+    ) -> ApprovalResponse? {
         let control = options.control
+        let deadline = deadline ?? clock.now + timeout
         let limit = Date(timeIntervalSinceNow: Double(Self.milliseconds(deadline - clock.now)) / 1000)
         let cancelled: @Sendable () -> Bool = { control?.signal != nil || Date() >= limit }
+        // What the apps do while a person decides would happen behind the question's back; a
+        // resume is different: the person is using those apps.
+        let freeze = request.kind == .action ? AppFreeze(launched.map { ($0.app, $0.process) }) : nil
         if let feed = options.feed {
             if let frame = try? redactedCapture() { feed.screen(frame) }
             feed.approvalPending(request, target: lastFactsQuery.targets.first)
         }
         let response = options.approvals?.ask(request, cancelled: cancelled)
+        freeze?.thaw()
+        lastAskTimedOut = response == nil && control?.signal == nil && clock.now >= deadline
         options.approvals?.settled(request, by: response)
         options.feed?.approvalSettled(request, response)
         let answer = response?.answer.rawValue ?? "none"
@@ -224,6 +249,11 @@ extension ScenarioRunner {
             .init("by", .string(response?.by ?? "nobody")),
         ]
         if let response { parameters.append(.init("answered_at", .string(response.time.iso8601))) }
+        if let freeze { parameters.append(.init("apps_frozen", .string(freeze.description))) }
+        let unanswered =
+            lastAskTimedOut
+            ? "nobody answered within \(Self.format(timeout)): denied"
+            : control?.signal != nil ? "interrupted before anybody answered" : "nobody answered (no terminal)"
         let allowed = response?.answer == .approve || response?.answer == .always
         _ = try? session.record(
             Event(
@@ -232,7 +262,7 @@ extension ScenarioRunner {
                 decision: DecisionRecord(
                     verdict: allowed ? "allow" : "deny", rule: "approval." + answer,
                     message: response.map { "\($0.by) answered \($0.answer.rawValue): \(request.reason)" }
-                        ?? "nobody answered (no terminal, or not in time): \(request.reason)")))
+                        ?? "\(unanswered): \(request.reason)")))
         return response
     }
 

@@ -29,7 +29,7 @@ extension ScenarioRunner {
     /// changed area: a place the last search rejected cannot match unless some of it changed.
     func findImage(_ target: ImageTarget, timeout: Duration) throws -> ImageSearch {
         let template = try template(target)
-        let deadline = clock.now + timeout
+        let deadline = runNow + timeout
         try watch.reset()
         var screen = try desktop.capture()
         var area: Rect? = target.search.region ?? screen.bounds
@@ -37,7 +37,7 @@ extension ScenarioRunner {
             if let area, let match = try best(template, in: screen, area: area, target.search) {
                 return ImageSearch(template: template, match: match)
             }
-            let left = deadline - clock.now
+            let left = deadline - runNow
             guard left > .zero, let changed = try watch.waitForChange(timeout: left) else {
                 return ImageSearch(template: template, match: nil)
             }
@@ -130,12 +130,12 @@ extension ScenarioRunner {
     /// there, the screen is searched again only when a change touches where it was.
     func waitForImageGone(_ target: ImageTarget, timeout: Duration, _ event: inout Event) throws {
         let template = try template(target)
-        let deadline = clock.now + timeout
+        let deadline = runNow + timeout
         let whole = target.search.region ?? desktop.screenBounds
         try watch.reset()
         var last = try best(template, in: try desktop.capture(), area: whole, target.search)
         while let match = last {
-            let left = deadline - clock.now
+            let left = deadline - runNow
             guard left > .zero else {
                 event.action.parameters = Self.imageParameters(target, match)
                 keepFramesOfFailedStep("wait", &event)

@@ -45,6 +45,12 @@ public final class ScenarioRunner {
     /// `ask` rules (or `kind:` action kinds) a person approved for the rest of the run.
     var approvedForRun: Set<String> = []
     var approvalCount = 0
+    /// Time spent waiting for a person (approvals, pauses): off the run's clock (`runNow`).
+    var waited: Duration = .zero
+    /// The latest `ask` ended because its time ran out, not because nobody could be asked.
+    var lastAskTimedOut = false
+    /// The files under the writable roots when the run began (`workspaceDiff`).
+    var workspaceBefore: WorkspaceSnapshot?
     /// The step being performed, for approval requests.
     var currentStep: String?
     /// What the latest `facts` call was asked for, so a resumed pause can ask again with fresh facts.
@@ -110,8 +116,19 @@ public final class ScenarioRunner {
     /// The run's limits (`limits:` of its policies), for callers that count more than gated actions.
     public var limits: ActionLimits { gate.limits }
 
-    /// How long the run has been going.
-    public var elapsed: Duration { clock.now - start }
+    /// How long the run has been going, leaving out the time it waited for a person's approval.
+    public var elapsed: Duration { runNow - start }
+
+    /// The run's clock: now, less the time spent waiting for a person; step deadlines and the
+    /// policy's `limits.max_duration` are measured on it.
+    var runNow: ContinuousClock.Instant { clock.now - waited }
+
+    /// The files added, removed or modified under the writable roots since the run began, with
+    /// unified diffs for text; computed only when asked. Empty unless `RunOptions.watchWorkspace`
+    /// or a feed was set when the run began.
+    public func workspaceDiff() -> [FileChange] {
+        workspaceBefore?.diffNow(excluding: workspaceExclusions) ?? []
+    }
 
     /// Starts a run to be driven step by step (`performStep`), as the agent door does: loads the
     /// policies, opens the display and the session. `end` must follow once this returned.
@@ -134,6 +151,9 @@ public final class ScenarioRunner {
             throw error
         }
         options.control?.register(session: session)
+        if options.watchWorkspace || options.feed != nil {
+            workspaceBefore = WorkspaceSnapshot.take(roots: writableRoots(), excluding: workspaceExclusions)
+        }
         videoFailure = startVideo()
         options.feed?.runStarted(
             session: session.path, scenario: scenario.name, steps: scenario.steps.map { "\($0.location) \($0.kind.rawValue)" })
@@ -264,6 +284,25 @@ public final class ScenarioRunner {
         for grant in grants { try? desktop.revoke(grant) }
         if !runTemp.isEmpty { try? FileManager.default.removeItem(atPath: runTemp) }
         display?.stop()
+    }
+
+    /// The writable roots of the run's policies, filled in.
+    func writableRoots() -> [String] {
+        let paths = SandboxPolicy.Paths(workspace: options.workspace, out: session.path, tmp: runTemp)
+        var roots: [String] = []
+        for policy in [gate] + policies.values {
+            for root in policy.sandbox.confinement(for: paths, isDirectory: FileKind.isDirectory).writableRoots
+            where !roots.contains(root) {
+                roots.append(root)
+            }
+        }
+        return roots
+    }
+
+    /// What the workspace diff leaves out: the session folders (the run's own record).
+    var workspaceExclusions: [String] {
+        let out = URL(fileURLWithPath: options.out).standardizedFileURL.path
+        return [out, session?.path ?? out, runTemp].filter { !$0.isEmpty }
     }
 
     func digest() -> String {
@@ -403,10 +442,10 @@ public final class ScenarioRunner {
 
     /// Sleeps, waking early to fail the step when the run is interrupted.
     func interruptibleSleep(_ duration: Duration) throws {
-        let deadline = clock.now + duration
-        while clock.now < deadline {
+        let deadline = runNow + duration
+        while runNow < deadline {
             if isInterrupted { throw StepFailure("interrupted") }
-            blockingSleep(min(.milliseconds(50), deadline - clock.now))
+            blockingSleep(min(.milliseconds(50), deadline - runNow))
         }
     }
 

@@ -13,7 +13,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a scenario: launch its apps in the sandbox, gate and perform every step, record a session.",
         discussion: """
-            With no --display, starts a private Xvfb of the scenario's size with openbox and removes it afterwards. Apps start on `launch` steps inside their policy's sandbox, with an untrusted X cookie. Every acting step is put to the policy gate first (foreground rules included); a denied step fails the run. What needs approval is asked on the terminal (`approve? [y]es / [n]o / [a]lways for this run`) when stdin and stderr are terminals, and denied otherwise. If the pointer or the focus changes behind foredesk's back, the run pauses ("user took over") until approved on the terminal, or fails after --pause-timeout. With --display, a red banner says foredesk is driving.
+            With no --display, starts a private Xvfb of the scenario's size with openbox and removes it afterwards. Apps start on `launch` steps inside their policy's sandbox, with an untrusted X cookie. Every acting step is put to the policy gate first (foreground rules included); a denied step fails the run. What needs approval is asked on the terminal (`approve? [y]es / [n]o / [a]lways for this run`) when stdin and stderr are terminals, and denied otherwise; while it waits, the launched apps are frozen (cgroup freeze) and the run's clock stops (limits.max_duration and step timeouts), and after --approval-timeout without an answer the action is denied. If the pointer or the focus changes behind foredesk's back, the run pauses ("user took over") until approved on the terminal, or fails after --pause-timeout. With --display, a red banner says foredesk is driving.
 
             SIGINT or SIGTERM stops the run: every key and button is released at once, the apps and the private display are stopped, the session ends with an `interrupted` event and verdict aborted, and foredesk exits 130 (SIGINT) or 143 (SIGTERM). An app's program given without a `/` (e.g. fixture-app) is looked up beside foredesk first, then on PATH inside the sandbox.
 
@@ -54,6 +54,12 @@ struct RunCommand: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "How long an action that needs approval waits for an answer before it is denied (default 5m); the apps are frozen and the run's clock stops meanwhile.",
+            valueName: "duration"))
+    var approvalTimeout: String = "5m"
+
+    @Option(
+        help: ArgumentHelp(
             "Before/after frames of input steps: all, failures (only the failed step's), none.", valueName: "mode"),
         transform: { text in
             guard let mode = FrameMode(rawValue: text) else {
@@ -81,6 +87,10 @@ struct RunCommand: ParsableCommand {
             guard let pause = DurationSyntax.parse(pauseTimeout), pause > .zero else {
                 throw CommandFailure.usage("--pause-timeout takes a duration such as 30s or 5m, not '\(pauseTimeout)'")
             }
+            guard let approval = DurationSyntax.parse(approvalTimeout), approval > .zero else {
+                throw CommandFailure.usage(
+                    "--approval-timeout takes a duration such as 30s or 5m, not '\(approvalTimeout)'")
+            }
             let parsed: Scenario
             do throws(ScenarioError) {
                 parsed = try Scenario(contentsOfFile: scenario)
@@ -91,6 +101,7 @@ struct RunCommand: ParsableCommand {
                 out: out, workspace: workspace, display: display, policy: policy, frames: frames, control: control)
             options.updateGolden = updateGolden
             options.pauseTimeout = pause
+            options.approvalTimeout = approval
             options.videoFPS = recording.framesPerSecond
             if dryRun {
                 let report: DryRunReport
