@@ -100,6 +100,8 @@ enum ReviewPage {
         const $ = (id) => document.getElementById(id);
         let shownApproval = null;
         function el(tag, cls, text) { const e = document.createElement(tag); if (cls) e.className = cls; if (text != null) e.textContent = text; return e; }
+        // Steps are named by their scenario's absolute path: the file name is enough on a phone.
+        function short(label) { return (label || '').replace(/^\S*\//, ''); }
         function badge(text, kind) { return el('span', 'badge ' + (kind || text), text); }
         function render(s) {
           $('title').textContent = s.scenario ? s.scenario + (s.session ? ' · ' + s.session : '') : 'foredesk · no live run';
@@ -110,7 +112,7 @@ enum ReviewPage {
           for (const step of s.steps) {
             if (step.status === 'passed') passed++; if (step.status === 'failed') failed++;
             const li = el('li'); li.dataset.status = step.status;
-            li.append(badge(step.status), el('span', null, step.label));
+            li.append(badge(step.status), el('span', null, short(step.label)));
             const why = step.error || (step.verdict ? step.verdict + ' (' + step.rule + ')' + (step.message ? ': ' + step.message : '') : '');
             if (why) li.append(el('span', 'why' + (step.error ? ' error' : ''), why));
             steps.append(li);
@@ -122,7 +124,7 @@ enum ReviewPage {
           if (a && shownApproval !== a.id) {
             shownApproval = a.id;
             $('approval-action').textContent = a.action;
-            $('approval-step').textContent = a.step || '';
+            $('approval-step').textContent = short(a.step);
             $('approval-window').textContent = a.window || '(none)';
             $('approval-reason').textContent = a.reason + ' (' + a.rule + ')';
             $('approval-screen').src = '/api/approvals/' + a.id + '/screen.png';
