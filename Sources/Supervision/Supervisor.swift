@@ -36,6 +36,8 @@ public final class Supervisor: RunFeed, ApprovalBroker {
 
     private let state = Mutex(State())
     private let answered = NSCondition()
+    /// One PNG encoding at a time: 20 clients asking for the same new screen get one encoding, not 20.
+    private let encoding = NSLock()
     let changes = ChangeBroadcast()
 
     /// How many approvals answered (and commands) the state keeps.
@@ -61,6 +63,8 @@ public final class Supervisor: RunFeed, ApprovalBroker {
 
     /// The newest screenshot as PNG; nil before the first.
     public func screenPNG() -> [UInt8]? {
+        encoding.lock()
+        defer { encoding.unlock() }
         let (frame, cached, version) = state.withLock { ($0.frame, $0.png, $0.live.screen) }
         if let cached, cached.version == version { return cached.data }
         guard let frame, let data = try? frame.pngData(options: .screenshot) else { return nil }
