@@ -234,7 +234,7 @@ public final class SupervisionServer: Sendable {
     private static func send(
         _ supervisor: Supervisor, _ writer: inout any ResponseBodyWriter, screen: inout Int, version: inout Int
     ) async throws {
-        let state = supervisor.current
+        let state = supervisor.snapshot()
         guard state.version != version else { return }
         version = state.version
         var text = ""
@@ -242,10 +242,7 @@ public final class SupervisionServer: Sendable {
             screen = state.screen
             text += "event: screen\ndata: \(screen)\n\n"
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = (try? encoder.encode(state)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        text += "event: state\ndata: \(json)\n\n"
+        text += "event: state\ndata: \(state.json)\n\n"
         try await writer.write(ByteBuffer(string: text))
     }
 }

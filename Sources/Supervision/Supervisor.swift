@@ -38,6 +38,7 @@ public final class Supervisor: RunFeed, ApprovalBroker {
     private let answered = NSCondition()
     /// One PNG encoding at a time: 20 clients asking for the same new screen get one encoding, not 20.
     private let encoding = NSLock()
+    private let encoded = Mutex<(version: Int, screen: Int, json: String)?>(nil)
     let changes = ChangeBroadcast()
 
     /// How many approvals answered (and commands) the state keeps.
@@ -59,6 +60,19 @@ public final class Supervisor: RunFeed, ApprovalBroker {
             LiveState.Command(command: $0.command, stdout: Self.tail($0.stdout), stderr: Self.tail($0.stderr))
         }
         return copy
+    }
+
+    /// The live state as JSON with its version and screen number, encoded once per version for every stream.
+    func snapshot() -> (version: Int, screen: Int, json: String) {
+        let version = state.withLock { $0.live.version }
+        if let cached = encoded.withLock({ $0 }), cached.version == version { return cached }
+        let live = current
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = (try? encoder.encode(live)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let fresh = (live.version, live.screen, json)
+        encoded.withLock { $0 = fresh }
+        return fresh
     }
 
     /// The newest screenshot as PNG; nil before the first.

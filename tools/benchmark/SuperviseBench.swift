@@ -121,7 +121,9 @@ enum SuperviseBench {
         Timing.sleep(milliseconds: 50)
         for fd in streams { close(fd) }
         guard process.terminationStatus == 0 else {
-            throw BenchError.check("foredesk run (supervise \(supervise), \(clients) clients) exited \(process.terminationStatus)")
+            let last = lines.withLock { $0.suffix(8).map(\.1) }.joined(separator: " | ")
+            throw BenchError.check(
+                "foredesk run (supervise \(supervise), \(clients) clients) exited \(process.terminationStatus): \(last)")
         }
         // One progress line per step (`bench.yaml:12:5 click: allow`); the first two are launch and activate.
         let marks = lines.withLock { $0 }.filter { $0.1.contains("bench.yaml:") }.map(\.0)
