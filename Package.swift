@@ -27,6 +27,12 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         // Only for the agent tests' MCP client, whose stdio transport takes SystemPackage's FileDescriptor.
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // The supervision server (HTTP, server-sent events) on SwiftNIO.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Only for a request's peer address (the supervision server's pairing rate limit); Hummingbird's own.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        // Header field names beyond Hummingbird's re-exports (CSRF, security headers).
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C layer: declarations and tiny shims only.
@@ -83,10 +89,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The review and approval server: a paired phone watches the run and answers approvals; never the X connection.
+        .target(
+            name: "Supervision",
+            dependencies: [
+                "Imaging", "Policy", "Session", "Scenario", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "foredesk",
             dependencies: [
-                "Desktop", "Imaging", "Processes", "Sandbox", "Session", "Policy", "Scenario", "Agent",
+                "Desktop", "Imaging", "Processes", "Sandbox", "Session", "Policy", "Scenario", "Supervision", "Agent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -118,6 +134,11 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SessionTests", dependencies: ["Session", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "SupervisionTests",
+            dependencies: ["Imaging", "Policy", "Scenario", "Session", "Supervision", "TestSupport"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "AgentTests",
             dependencies: [

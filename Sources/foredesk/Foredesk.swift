@@ -17,7 +17,7 @@ struct Foredesk: ParsableCommand {
             Screenshot.self, Click.self, Move.self, Drag.self, Scroll.self, TypeText.self, Key.self,
             Windows.self, Active.self, WaitWindow.self, Find.self, Demo.self, RunCommand.self, Exec.self, SandboxCommand.self, ReportCommand.self,
             VerifyCommand.self, TestCommand.self, ReplayCommand.self, MCPCommand.self, AgentCommand.self,
-            ExportScenarioCommand.self, ExportCommand.self, RecordCommand.self,
+            ExportScenarioCommand.self, ExportCommand.self, RecordCommand.self, ServeCommand.self,
         ]
     )
 }

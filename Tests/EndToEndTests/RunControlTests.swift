@@ -343,7 +343,7 @@ struct RunControlTests {
             let clicks = try events(session).filter { kind($0) == "click" }
             #expect((clicks.first?["decision"] as? [String: Any])?["verdict"] as? String == "allow")
             let denied = clicks.last?["error"] as? String
-            #expect(denied?.contains("terminal said no") == true, "\(denied ?? "no error")")
+            #expect(denied?.contains("denied by terminal") == true, "\(denied ?? "no error")")
         }
     }
 

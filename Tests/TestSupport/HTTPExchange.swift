@@ -36,10 +36,29 @@ public enum HTTPExchange {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// A reply: its status, header fields (names lowercased; repeated ones joined with ", ") and body.
+    public struct Reply: Sendable {
+        public let status: Int
+        public let headers: [String: String]
+        public let body: Data
+
+        /// The body as UTF-8 text.
+        public var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
     /// Sends method path with body (JSON when not empty) to 127.0.0.1:port; the status and the reply's body.
     public static func send(
         method: String, port: Int, path: String, body: Data = Data(), timeout: TimeInterval = 30
     ) throws -> (status: Int, body: Data) {
+        let reply = try request(method: method, port: port, path: path, body: body, timeout: timeout)
+        return (reply.status, reply.body)
+    }
+
+    /// Sends method path with extra header fields and body (JSON when not empty) to 127.0.0.1:port; the whole reply.
+    public static func request(
+        method: String, port: Int, path: String, headers: [String: String] = [:], body: Data = Data(),
+        timeout: TimeInterval = 30
+    ) throws -> Reply {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -60,6 +79,7 @@ public enum HTTPExchange {
         }
         var head = "\(method) \(path.isEmpty ? "/" : path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         if !body.isEmpty { head += "Content-Type: application/json; charset=utf-8\r\n" }
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
         head += "Content-Length: \(body.count)\r\n\r\n"
         var request = Data(head.utf8)
         request.append(body)
@@ -92,7 +112,7 @@ public enum HTTPExchange {
 
     /// The status and body once reply holds the whole answer (by `Content-Length`, the last chunk, or the end
     /// of the stream when closed); nil while more is to come.
-    static func complete(_ reply: Data, closed: Bool = false) throws -> (status: Int, body: Data)? {
+    static func complete(_ reply: Data, closed: Bool = false) throws -> Reply? {
         guard let end = reply.range(of: Data("\r\n\r\n".utf8)) else {
             if closed { throw Failure(description: "no HTTP reply header in \(reply.count) bytes") }
             return nil
@@ -108,14 +128,24 @@ public enum HTTPExchange {
             guard let colon = line.firstIndex(of: ":") else { continue }
             fields[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
+        // Values keep their case (a cookie's); the header was lowercased only to find the fields.
+        let original = String(decoding: reply[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+        var exact: [String: String] = [:]
+        for line in original.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[..<colon].lowercased()
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            exact[name] = exact[name].map { $0 + ", " + value } ?? value
+        }
         let body = Data(reply[end.upperBound...])
         if fields["transfer-encoding"] == "chunked" {
-            return try unchunk(body).map { (status, $0) } ?? (closed ? (status, body) : nil)
+            return try unchunk(body).map { Reply(status: status, headers: exact, body: $0) }
+                ?? (closed ? Reply(status: status, headers: exact, body: body) : nil)
         }
         if let length = fields["content-length"].flatMap({ Int($0) }) {
-            return body.count >= length ? (status, body.prefix(length)) : nil
+            return body.count >= length ? Reply(status: status, headers: exact, body: body.prefix(length)) : nil
         }
-        return closed ? (status, body) : nil
+        return closed ? Reply(status: status, headers: exact, body: body) : nil
     }
 
     /// The joined body once the last (empty) chunk has arrived; nil before.

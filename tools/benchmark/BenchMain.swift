@@ -46,6 +46,7 @@ struct BenchMain {
         (.evidence, .flat, { try EvidenceBench.actToEvidence($0, scene: .flat) }),
         (.sandbox, .flat, SandboxBench.run),
         (.runner, .flat, RunnerBench.run),
+        (.supervise, .flat, SuperviseBench.run),
         (.video, .flat, VideoBench.run),
     ]}
 

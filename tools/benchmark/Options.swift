@@ -4,7 +4,7 @@
 
 /// The measurement groups, in the order the report lists them.
 enum Group: String, CaseIterable, Comparable {
-    case capture, encode, screenshot, input, typing, damage, evidence, search, sandbox, runner, video
+    case capture, encode, screenshot, input, typing, damage, evidence, search, sandbox, runner, supervise, video
 
     var title: String {
         switch self {
@@ -18,6 +18,7 @@ enum Group: String, CaseIterable, Comparable {
         case .search: "template search (in-process, busy 1920x1080 capture)"
         case .sandbox: "sandbox start-up, whole process (alternating)"
         case .runner: "scenario runner: per-step overhead and a 100-step scenario"
+        case .supervise: "supervision: a run's steps with 20 clients on the live event stream"
         case .video: "continuous recording (--video) against ffmpeg -f x11grab, 1920x1080"
         }
     }

@@ -138,7 +138,7 @@ extension ScenarioRunner {
                 verdict: "allow", rule: "approval.approved",
                 message: "\(action) approved by \(response?.by ?? "")", policyRule: reason.policyRule)
         case .deny?:
-            throw StepFailure("denied (\(reason.rule.rawValue)): \(reason.message) — \(response?.by ?? "") said no")
+            throw StepFailure("denied by \(response?.by ?? "") (\(reason.rule.rawValue)): \(reason.message)")
         case nil where isInterrupted:
             throw StepFailure("interrupted while waiting for approval (\(reason.rule.rawValue)): \(reason.message)")
         case nil where options.approvals != nil && lastAskTimedOut:

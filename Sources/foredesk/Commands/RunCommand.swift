@@ -3,6 +3,7 @@ import Foundation
 import Policy
 import Scenario
 import Session
+import Supervision
 
 #if canImport(Glibc)
     import Glibc
@@ -22,6 +23,8 @@ struct RunCommand: ParsableCommand {
             Frames are encoded and written in the background; --frames all (default) keeps before/after frames of every input step, failures only those of the failed step, none none (screenshots and expect_screen images are still written). The policy's redact: windows and regions are black in every stored frame.
 
             --video records the screen continuously into the session's video/ at up to --fps frames a second (default 10, at most 30): XDamage says what changed, so an idle screen adds nothing, and only the changed rectangles are stored, losslessly (PNG), with a full keyframe first and at least every 10 s. The policy's redactions apply to it too. `foredesk export SESSION --mp4 FILE` turns it into a video file.
+
+            --supervise also serves the run on 127.0.0.1:8765 (--listen ADDR:PORT elsewhere) and prints a one-time pairing link: a paired phone or browser sees the screen, the steps with their decisions and command output, and may answer approvals; the terminal and the phone are asked together and the first answer wins (recorded as `terminal` or `reviewer (<device>)`). See foredesk serve --help.
 
             --dry-run launches the apps and waits for windows but injects nothing and runs no command (activate is not performed; later steps are judged as if it had been): it prints a table of every step with the gate's decision and whether its target resolves on the current screen, then the session folder, and exits 0 only when every step would be allowed and resolves.
 
@@ -74,10 +77,18 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var recording: VideoOptions
 
+    @Flag(help: "Serve the run to a paired phone or browser, which may answer its approvals (see foredesk serve).")
+    var supervise = false
+
+    @Option(help: ArgumentHelp("With --supervise: listen here instead of 127.0.0.1:8765.", valueName: "addr:port"))
+    var listen: String?
+
     func validate() throws {
         if recording.video, dryRun {
             throw ValidationError("--dry-run injects nothing and records no video: leave out --video or --dry-run")
         }
+        if listen != nil, !supervise { throw ValidationError("--listen goes with --supervise") }
+        if supervise, dryRun { throw ValidationError("--dry-run asks nothing: leave out --supervise or --dry-run") }
     }
 
     func run() throws {
@@ -120,6 +131,14 @@ struct RunCommand: ParsableCommand {
                 }
                 return
             }
+            var server: SupervisionServer?
+            if supervise {
+                let supervisor = Supervisor()
+                server = try Supervising.start(supervisor: supervisor, sessions: options.out, listen: listen)
+                options.feed = supervisor
+                options.approvals = FirstAnswerBroker([TerminalApprovalBroker(), supervisor])
+            }
+            defer { if let server { Supervising.stop(server) } }
             let result: RunResult
             do throws(RunError) {
                 result = try ScenarioRunner(scenario: parsed, options: options).run()
