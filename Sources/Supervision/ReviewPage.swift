@@ -85,6 +85,10 @@ enum ReviewPage {
           <div id="commands"><p class="mute">No command ran yet.</p></div>
         </section>
         <section>
+          <h2>Workspace changes</h2>
+          <div id="diff"><p class="mute">No file changed yet.</p></div>
+        </section>
+        <section>
           <h2>Approvals answered</h2>
           <ol id="answered"></ol>
         </section>
@@ -170,8 +174,21 @@ enum ReviewPage {
             li.append(name, el('span', 'why', x.scenario + ' · ' + x.start)); list.append(li);
           }
         }
+        async function diff() {
+          const r = await fetch('/api/diff'); if (!r.ok) return;
+          const changes = await r.json(); if (!changes.length) return;
+          const box = $('diff'); box.replaceChildren();
+          for (const c of changes) {
+            box.append(el('p', null, c.kind + ': ' + c.name));
+            if (!c.binary) box.append(el('pre', null, c.diff)); else box.append(el('p', 'why', 'binary file: not shown'));
+          }
+        }
+        let diffTimer = null;
         const events = new EventSource('/api/events');
-        events.addEventListener('state', (e) => { const s = JSON.parse(e.data); render(s); if (s.status !== 'running') sessions(); });
+        events.addEventListener('state', (e) => {
+          const s = JSON.parse(e.data); render(s); if (s.status !== 'running') sessions();
+          clearTimeout(diffTimer); diffTimer = setTimeout(diff, 300);  // at most one diff a burst of changes
+        });
         events.addEventListener('screen', (e) => { if (+e.data > 0) showScreen(e.data); });
         sessions();
         </script>

@@ -217,8 +217,11 @@ public final class SupervisionServer: Sendable {
         router.get("/api/sessions") { _, _ -> Response in
             Replies.json(sessions.list())
         }
-        router.get("/api/diff") { _, _ -> Response in
-            Replies.text(.notFound, "not yet: the workspace diff is not available in this build")
+        router.get("/api/diff") { [supervisor] _, _ -> Response in
+            guard let changes = supervisor.workspaceChanges() else {
+                return Replies.text(.notFound, "no run is being supervised, so there is no workspace to compare")
+            }
+            return Replies.json(changes.map(WorkspaceChange.init))
         }
         router.get("/sessions/**") { request, _ -> Response in
             let path = request.uri.path.dropFirst("/sessions/".count)

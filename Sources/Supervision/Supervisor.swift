@@ -27,6 +27,8 @@ public final class Supervisor: RunFeed, ApprovalBroker {
 
     fileprivate struct State {
         var live = LiveState()
+        /// The workspace as the run began, for `workspaceChanges()`.
+        var workspace: (before: WorkspaceSnapshot, excluding: [String])?
         var frame: Frame?
         var png: (version: Int, data: [UInt8])?
         var approvals: [Int: Pending] = [:]
@@ -130,7 +132,18 @@ public final class Supervisor: RunFeed, ApprovalBroker {
         if running { change { _ in } }
     }
 
+    /// What the run changed under its writable roots so far (unified diffs; binary files named); nil
+    /// before a run has begun.
+    public func workspaceChanges() -> [FileChange]? {
+        guard let workspace = state.withLock({ $0.workspace }) else { return nil }
+        return workspace.before.diffNow(excluding: workspace.excluding)
+    }
+
     // MARK: RunFeed
+
+    public func workspaceWatched(_ before: WorkspaceSnapshot, excluding: [String]) {
+        state.withLock { $0.workspace = (before, excluding) }
+    }
 
     public func runStarted(session: String, scenario: String, steps: [String]) {
         change { state in

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import Scenario
+import Session
 import Supervision
 import Testing
 import TestSupport
@@ -56,7 +57,7 @@ struct ServerAccessTests {
                 let reply = try await harness.get(route, cookie: cookie)
                 #expect(reply.status == 200, "\(route): \(reply.status) \(reply.text.prefix(200))")
             }
-            #expect(try await harness.get("/api/diff", cookie: cookie).status == 404, "the diff is not there yet")
+            #expect(try await harness.get("/api/diff", cookie: cookie).status == 404, "no run has watched a workspace")
             let png = try await harness.get("/api/approvals/1/screen.png", cookie: cookie)
             #expect(png.headers["content-type"] == "image/png")
             #expect(png.body.starts(with: [0x89, 0x50, 0x4e, 0x47]))
@@ -75,6 +76,30 @@ struct ServerAccessTests {
                 #expect(reply.status == 404 || reply.status == 400, "\(escape): \(reply.status)")
                 #expect(!reply.text.contains("secret"), "\(escape)")
             }
+            await harness.stop()
+        }
+    }
+
+    @Test func theWorkspaceDiffShowsWhatChangedSinceTheRunBegan() async throws {
+        try await withTemporaryDirectoryAsync { dir in
+            let harness = try await ServerHarness.start(sessions: try sessionsFolder(dir))
+            let workspace = dir + "/ws"
+            try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
+            try "first\nsecond\n".write(toFile: workspace + "/notes.txt", atomically: true, encoding: .utf8)
+            try Data([0, 1, 2, 3]).write(to: URL(fileURLWithPath: workspace + "/blob.bin"))
+            harness.supervisor.workspaceWatched(WorkspaceSnapshot.take(roots: [workspace]), excluding: [])
+            try "first\nsecond\nthird from the run\n".write(toFile: workspace + "/notes.txt", atomically: true, encoding: .utf8)
+            try Data([0, 9, 9, 3]).write(to: URL(fileURLWithPath: workspace + "/blob.bin"))
+            let (cookie, _) = try await harness.pair()
+            let reply = try await harness.get("/api/diff", cookie: cookie)
+            #expect(reply.status == 200, "\(reply.text)")
+            let changes = try #require(try JSONSerialization.jsonObject(with: Data(reply.body)) as? [[String: Any]])
+            let notes = try #require(changes.first { $0["name"] as? String == "notes.txt" })
+            #expect(notes["kind"] as? String == "modified")
+            #expect((notes["diff"] as? String ?? "").contains("+third from the run"), "\(notes)")
+            let blob = try #require(changes.first { $0["name"] as? String == "blob.bin" })
+            #expect(blob["binary"] as? Bool == true && blob["diff"] as? String == "", "a binary file is named only")
+            #expect(try await harness.get("/api/diff", cookie: nil).status == 401)
             await harness.stop()
         }
     }

@@ -21,6 +21,9 @@ public protocol RunFeed: AnyObject, Sendable {
     func approvalPending(_ request: ApprovalRequest, target: Point?)
     /// The request was answered (or not: nil).
     func approvalSettled(_ request: ApprovalRequest, _ response: ApprovalResponse?)
+    /// The files under the writable roots as the run began: `before.diffNow(excluding:)` shows what the
+    /// run changed since, from any thread.
+    func workspaceWatched(_ before: WorkspaceSnapshot, excluding: [String])
     /// The run ended with this verdict (`passed`, `failed`, `aborted`).
     func runFinished(verdict: String, failure: String?)
 }

@@ -152,7 +152,9 @@ public final class ScenarioRunner {
         }
         options.control?.register(session: session)
         if options.watchWorkspace || options.feed != nil {
-            workspaceBefore = WorkspaceSnapshot.take(roots: writableRoots(), excluding: workspaceExclusions)
+            let before = WorkspaceSnapshot.take(roots: writableRoots(), excluding: workspaceExclusions)
+            workspaceBefore = before
+            options.feed?.workspaceWatched(before, excluding: workspaceExclusions)
         }
         videoFailure = startVideo()
         options.feed?.runStarted(
