@@ -26,6 +26,10 @@ public struct AgentOptions: Sendable {
     public var scale: Double
     /// How long the screen must stay still after an input call before it returns (the scenario's `settle:`).
     public var settle: Duration = WaitCondition.defaultQuiet
+    /// Who answers `ask` (a supervisor's phone); nil denies what needs approval, since stdio carries the protocol.
+    public var approvals: (any ApprovalBroker)?
+    /// A live view of the session (`--supervise`).
+    public var feed: (any RunFeed)?
     /// One line per call on stderr (never typed text), or nil.
     public var progress: (@Sendable (String) -> Void)?
 
@@ -120,7 +124,9 @@ public final class AgentSession: @unchecked Sendable {
         var run = RunOptions(
             out: options.out, workspace: options.workspace, display: options.display, policyFile: options.policy,
             toolDirectory: options.toolDirectory, frames: .all, progress: options.progress)
-        run.approvals = nil  // stdin and stdout carry the protocol: nobody can be asked, so `ask` is denied
+        // stdin and stdout carry the protocol, so no terminal can be asked: only a supervisor, when there is one.
+        run.approvals = options.approvals
+        run.feed = options.feed
         run.control = control
         runner = ScenarioRunner(scenario: scenario, options: run)
     }

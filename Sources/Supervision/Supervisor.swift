@@ -157,6 +157,7 @@ public final class Supervisor: RunFeed, ApprovalBroker {
     }
 
     public func stepStarted(_ index: Int, _ label: String) {
+        guard index >= 0 else { return }
         change { state in
             state.ensureStep(index, label)
             state.live.steps[index].status = "running"
@@ -164,6 +165,7 @@ public final class Supervisor: RunFeed, ApprovalBroker {
     }
 
     public func stepFinished(_ index: Int, _ event: Event) {
+        guard index >= 0 else { return }
         change { state in
             state.ensureStep(index, event.step ?? "step \(index + 1)")
             var step = state.live.steps[index]

@@ -10,9 +10,8 @@ final class AgentHarness: @unchecked Sendable {
     let process = Process()
     let toServer = Pipe()
     let fromServer = Pipe()
-    let errors = Pipe()
-    private var stderrText = Data()
-    private let stderrDone = DispatchSemaphore(value: 0)
+    /// What foredesk writes on stderr, readable while it runs.
+    var stderr: String { (try? String(contentsOfFile: dir + "/stderr", encoding: .utf8)) ?? "" }
 
     static let policy = """
         sandbox:
@@ -43,22 +42,16 @@ final class AgentHarness: @unchecked Sendable {
             ] + flags
         process.standardInput = toServer
         process.standardOutput = fromServer
-        process.standardError = errors
+        _ = FileManager.default.createFile(atPath: dir + "/stderr", contents: nil)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/stderr"))
         try process.run()
-        let handle = errors.fileHandleForReading
-        Thread {
-            let data = handle.readDataToEndOfFile()
-            self.stderrText = data
-            self.stderrDone.signal()
-        }.start()
     }
 
     /// Closes stdin, waits for the process and returns its status and stderr.
     func finish() -> (status: Int32, stderr: String) {
         try? toServer.fileHandleForWriting.close()
         process.waitUntilExit()
-        stderrDone.wait()
-        return (process.terminationStatus, String(decoding: stderrText, as: UTF8.self))
+        return (process.terminationStatus, stderr)
     }
 
     /// The session folder named on stderr ("session: PATH").

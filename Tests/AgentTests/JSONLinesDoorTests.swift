@@ -63,6 +63,50 @@ struct JSONLinesDoorTests {
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
+    @Test func withSuperviseAPairedPhoneAnswersWhatTheAgentMayNotDoAlone() throws {
+        let port = try HTTPExchange.freePort()
+        let policy = AgentHarness.policy.replacingOccurrences(of: "approval: never", with: "approval: on-request")
+        let harness = try AgentHarness(["agent", "--jsonl"], policy: policy, flags: ["--supervise", "--listen", "127.0.0.1:\(port)"])
+        let deadline = ContinuousClock.now + .seconds(60)
+        var token: Substring?
+        while token == nil {
+            token = harness.stderr.firstMatch(of: /\/pair\/([0-9a-f]+)/)?.output.1
+            try #require(harness.process.isRunning && ContinuousClock.now < deadline, "no pairing link: \(harness.stderr)")
+            if token == nil { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        let paired = try HTTPExchange.request(method: "GET", port: port, path: "/pair/\(token ?? "")?label=phone")
+        let cookie = try #require(paired.headers["set-cookie"]?.firstMatch(of: /foredesk_session=([0-9a-f]+)/)?.output.1)
+        let headers = ["Cookie": "foredesk_session=\(cookie)"]
+        let page = try HTTPExchange.request(method: "GET", port: port, path: "/", headers: headers).text
+        let csrf = try #require(page.firstMatch(of: /name="csrf" content="([^"]+)"/)?.output.1)
+
+        // The `rm` command waits for the reviewer; the phone sees it and approves.
+        let answered = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var responses: [[String: Any]] = []
+        Thread {
+            responses = (try? self.exchange(harness, [#"{"id": 1, "tool": "run_command", "arguments": {"command": "rm -f nothing.txt"}}"#])) ?? []
+            answered.signal()
+        }.start()
+        var id: Int?
+        while id == nil {
+            let state = try HTTPExchange.request(method: "GET", port: port, path: "/api/state", headers: headers)
+            let json = try JSONSerialization.jsonObject(with: state.body) as? [String: Any]
+            id = ((json?["pending"] as? [[String: Any]])?.first)?["id"] as? Int
+            try #require(ContinuousClock.now < deadline, "no approval came: \(harness.stderr)")
+            if id == nil { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        let post = try HTTPExchange.request(
+            method: "POST", port: port, path: "/api/approvals/\(id ?? 0)", headers: headers.merging(["X-CSRF-Token": String(csrf)]) { $1 },
+            body: Data(#"{"answer":"approve"}"#.utf8))
+        #expect(post.status == 200, "\(post.text)")
+        answered.wait()
+        #expect(responses.first?["ok"] as? Bool == true, "\(responses)")
+        let decision = "\(responses.first?["decision"] ?? "")"
+        #expect(decision.contains("reviewer (phone)"), "\(responses)")
+        let (status, stderr) = harness.finish()
+        #expect(status == 0, "\(stderr)")
+    }
+
     @Test func exceedingTheActionBudgetEndsTheSessionCleanly() throws {
         // launch and activate count: two more actions are allowed, the third ends the session.
         let policy = AgentHarness.policy + "\nlimits: { max_actions: 4 }"

@@ -64,6 +64,8 @@ public final class ScenarioRunner {
     var lastAfterFrame: (frame: Frame, changes: UInt64, relative: String)?
     /// The latest `screenshot` step's frame, redacted: what the session stored.
     public internal(set) var lastScreenshot: Frame?
+    /// How many steps `perform` began, the feed's step index.
+    var stepsPerformed = 0
     /// The latest step's event as recorded, for the observer.
     var lastEvent: Event?
     /// The window a dry run takes to be active after an `activate` it did not perform.
@@ -333,7 +335,9 @@ public final class ScenarioRunner {
         // After foredesk's own actions the pointer and focus are where it put them; a passive step (a
         // wait, a sleep) keeps the earlier baseline, so what changes during it is noticed.
         defer { if Self.actingKinds.contains(step.kind) { takeBaseline() } }
-        let index = scenario.steps.firstIndex(of: step) ?? -1
+        // Steps run in order, so this is the scenario's index; an agent's steps go on counting.
+        let index = stepsPerformed
+        stepsPerformed += 1
         options.feed?.stepStarted(index, "\(step.location) \(step.kind.rawValue)")
         var event = Event(step: "\(step.location) \(step.kind.rawValue)", action: recorded(step))
         var failure: String?

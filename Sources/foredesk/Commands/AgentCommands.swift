@@ -5,6 +5,7 @@ import Imaging
 import Policy
 import Scenario
 import Session
+import Supervision
 
 /// What `foredesk mcp` and `foredesk agent` share: the session an agent works in.
 struct AgentSessionOptions: ParsableArguments {
@@ -35,8 +36,16 @@ struct AgentSessionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("How long the screen must stay still after an input call before it returns (default 150ms).", valueName: "duration"))
     var settle: String = "150ms"
 
-    /// Checks the options and opens the session (display, app); its path goes to stderr.
-    func startSession(control: RunControl) throws -> AgentSession {
+    @Flag(help: "Serve the session to a paired phone or browser, which watches it and answers its approvals (see foredesk serve).")
+    var supervise = false
+
+    @Option(help: ArgumentHelp("With --supervise: listen here instead of 127.0.0.1:8765.", valueName: "addr:port"))
+    var listen: String?
+
+    /// Checks the options and opens the session (display, app); its path goes to stderr. With
+    /// --supervise the server starts first; stop it with `Supervising.stop` after the session.
+    func startSession(control: RunControl) throws -> (AgentSession, SupervisionServer?) {
+        if listen != nil, !supervise { throw CommandFailure.usage("--listen goes with --supervise") }
         guard (0.1...1).contains(scale) else { throw CommandFailure.usage("--scale takes a factor from 0.1 to 1, not \(scale)") }
         let parts = virtual.split(separator: "x").compactMap { Int($0) }
         guard parts.count == 2, parts[0] >= 320, parts[1] >= 200 else {
@@ -56,14 +65,22 @@ struct AgentSessionOptions: ParsableArguments {
             out: run.out, workspace: run.workspace, toolDirectory: run.toolDirectory, scale: scale,
             progress: { RunSetup.stderrLine($0) })
         agentOptions.settle = quiet
+        var server: SupervisionServer?
+        if supervise {
+            let supervisor = Supervisor()
+            server = try Supervising.start(supervisor: supervisor, sessions: run.out, listen: listen)
+            agentOptions.feed = supervisor
+            agentOptions.approvals = supervisor
+        }
         let session = AgentSession(options: agentOptions, control: control)
         do throws(RunError) {
             try session.start()
         } catch {
+            if let server { Supervising.stop(server) }
             throw CommandFailure(message: error.message, code: error.unavailable ? Exit.unavailable : Exit.actionFailed)
         }
         RunSetup.stderrLine("session: \(session.sessionPath ?? "")")
-        return session
+        return (session, server)
     }
 
     /// The program's file name (`xterm` for `/usr/bin/xterm -fg red`), nil for a shell command line.
@@ -83,7 +100,7 @@ struct MCPCommand: ParsableCommand {
 
             Tools: screenshot (PNG; region and scale), click, double_click, move, drag, scroll, type, key, windows, active_window, wait (window, image or change), run_command (inside the sandbox; output returned, cut with a note when long), find_image. Every call goes through the same gate, sandbox and session recording as a scenario step: a denied call is an error result with the reason, never a silent no-op. With --scale 0.5 screenshots are half size and every coordinate a tool takes or returns is in those pixels.
 
-            Nobody can be asked on a terminal (stdin and stdout carry the protocol), so `ask` rules deny. The policy's limits: end the session when exceeded: max_actions, max_duration and max_screenshots_per_minute. The session folder (events.jsonl, frames, report.html) is named on stderr at the start; its scenario.yaml reproduces the agent's successful actions (`foredesk export-scenario`, `foredesk replay`).
+            Nobody can be asked on a terminal (stdin and stdout carry the protocol), so `ask` rules deny, unless --supervise serves the session to a paired phone or browser (as `foredesk run --supervise` does), which then answers them. The policy's limits: end the session when exceeded: max_actions, max_duration and max_screenshots_per_minute. The session folder (events.jsonl, frames, report.html) is named on stderr at the start; its scenario.yaml reproduces the agent's successful actions (`foredesk export-scenario`, `foredesk replay`).
 
             Example:
               foredesk mcp --policy Scenarios/examples/fixture-policy.yaml --launch fixture-app --virtual 1280x800 --scale 0.5
@@ -96,7 +113,8 @@ struct MCPCommand: ParsableCommand {
         // this thread before any other starts, so they reach its signal thread and nowhere else.
         let control = RunControl()
         InterruptWatch.start(control)
-        let agent = try reporting { try session.startSession(control: control) }
+        let (agent, server) = try reporting { try session.startSession(control: control) }
+        defer { if let server { Supervising.stop(server) } }
         let served = DispatchSemaphore(value: 0)
         Task {
             do {
@@ -139,7 +157,8 @@ struct AgentCommand: ParsableCommand {
         InterruptWatch.start(control)
         try reporting {
             guard jsonl else { throw CommandFailure.usage("say --jsonl: requests and responses are JSON lines (or use `foredesk mcp`)") }
-            let agent = try session.startSession(control: control)
+            let (agent, server) = try session.startSession(control: control)
+            defer { if let server { Supervising.stop(server) } }
             JSONLinesDoor.serve(agent)
             let result = agent.finish()
             RunSetup.stderrLine("report: \(result.sessionPath)/report.html")
