@@ -50,19 +50,11 @@ struct RecordCommandTests {
         on display: String, in dir: String, log name: String = "A.jsonl", fixture: String = "", flags: [String] = []
     ) throws -> Recording {
         try FileManager.default.createDirectory(atPath: dir + "/ws", withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: BuiltProducts.path("foredesk"))
-        process.arguments =
+        let process = try BuiltProducts.startForedesk(
             [
                 "record", "-o", dir + "/bug.yaml", "--display", display, "--session", dir + "/rec", "--workspace",
                 dir + "/ws", "--launch", "fixture-app \(fixture) --events \(dir)/ws/\(name)",
-            ] + flags
-        _ = FileManager.default.createFile(atPath: dir + "/stdout", contents: nil)
-        _ = FileManager.default.createFile(atPath: dir + "/stderr", contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/stdout"))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/stderr"))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+            ] + flags, in: dir)
         let recording = Recording(process: process, dir: dir)
         defer {
             if !recording.stderr.contains("recording on") {

@@ -53,16 +53,7 @@ struct RunControlTests {
 
     /// Starts foredesk without waiting; its output goes to files in dir.
     func start(_ arguments: [String], in dir: String, executable: String? = nil) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable ?? BuiltProducts.path("foredesk"))
-        process.arguments = arguments
-        _ = FileManager.default.createFile(atPath: dir + "/stdout", contents: nil)
-        _ = FileManager.default.createFile(atPath: dir + "/stderr", contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/stdout"))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/stderr"))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return process
+        try BuiltProducts.startForedesk(arguments, in: dir, executable: executable)
     }
 
     func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }

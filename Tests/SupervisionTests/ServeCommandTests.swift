@@ -7,15 +7,7 @@ import TestSupport
 @Suite(.timeLimit(.minutes(2)), .serialized)
 struct ServeCommandTests {
     func serve(_ arguments: [String], in dir: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: BuiltProducts.path("foredesk"))
-        process.arguments = ["serve"] + arguments
-        _ = FileManager.default.createFile(atPath: dir + "/stderr", contents: nil)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/stderr"))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return process
+        try BuiltProducts.startForedesk(["serve"] + arguments, in: dir)
     }
 
     func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }

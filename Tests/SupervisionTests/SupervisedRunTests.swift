@@ -39,19 +39,11 @@ struct SupervisedRunTests {
         try FileManager.default.createDirectory(atPath: dir + "/ws", withIntermediateDirectories: true)
         try Self.policy.write(toFile: dir + "/policy.yaml", atomically: true, encoding: .utf8)
         try scenario.write(toFile: dir + "/scenario.yaml", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: BuiltProducts.path("foredesk"))
-        process.arguments = [
-            "run", dir + "/scenario.yaml", "--out", dir + "/out", "--workspace", dir + "/ws", "--supervise",
-            "--listen", "127.0.0.1:\(port)",
-        ]
-        _ = FileManager.default.createFile(atPath: dir + "/stdout", contents: nil)
-        _ = FileManager.default.createFile(atPath: dir + "/stderr", contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/stdout"))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/stderr"))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return process
+        return try BuiltProducts.startForedesk(
+            [
+                "run", dir + "/scenario.yaml", "--out", dir + "/out", "--workspace", dir + "/ws", "--supervise",
+                "--listen", "127.0.0.1:\(port)",
+            ], in: dir)
     }
 
     func text(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }

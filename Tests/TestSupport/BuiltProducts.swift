@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Executables SwiftPM built beside the test bundle (fixture-app, foredesk).
 public enum BuiltProducts {
@@ -15,6 +15,21 @@ public enum BuiltProducts {
 
     /// The path of a built product.
     public static func path(_ name: String) -> String { directory + "/" + name }
+
+    /// Starts the built foredesk (or executable) with arguments; its stdout and stderr go to
+    /// `dir/stdout` and `dir/stderr`, readable while it runs, and its stdin is empty.
+    public static func startForedesk(_ arguments: [String], in dir: String, executable: String? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable ?? path("foredesk"))
+        process.arguments = arguments
+        _ = FileManager.default.createFile(atPath: dir + "/stdout", contents: nil)
+        _ = FileManager.default.createFile(atPath: dir + "/stderr", contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/stdout"))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/stderr"))
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
 }
 
 /// A fresh temporary directory for body, removed afterwards.

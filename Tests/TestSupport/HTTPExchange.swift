@@ -54,14 +54,10 @@ public enum HTTPExchange {
         return (reply.status, reply.body)
     }
 
-    /// Sends method path with extra header fields and body (JSON when not empty) to 127.0.0.1:port; the whole reply.
-    public static func request(
-        method: String, port: Int, path: String, headers: [String: String] = [:], body: Data = Data(),
-        timeout: TimeInterval = 30
-    ) throws -> Reply {
+    /// A TCP socket connected to 127.0.0.1:port, with send and receive timeouts; the caller closes it.
+    public static func connect(port: Int, timeout: TimeInterval) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
         var limit = timeval(tv_sec: Int(timeout), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
@@ -71,12 +67,24 @@ public enum HTTPExchange {
         address.sin_port = UInt16(port).bigEndian
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
         guard connected == 0 else {
-            throw Failure(description: "connect to 127.0.0.1:\(port): \(String(cString: strerror(errno)))")
+            let problem = String(cString: strerror(errno))
+            close(fd)
+            throw Failure(description: "connect to 127.0.0.1:\(port): \(problem)")
         }
+        return fd
+    }
+
+    /// Sends method path with extra header fields and body (JSON when not empty) to 127.0.0.1:port; the whole reply.
+    public static func request(
+        method: String, port: Int, path: String, headers: [String: String] = [:], body: Data = Data(),
+        timeout: TimeInterval = 30
+    ) throws -> Reply {
+        let fd = try connect(port: port, timeout: timeout)
+        defer { close(fd) }
         var head = "\(method) \(path.isEmpty ? "/" : path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         if !body.isEmpty { head += "Content-Type: application/json; charset=utf-8\r\n" }
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
