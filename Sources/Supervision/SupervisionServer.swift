@@ -177,6 +177,9 @@ public final class SupervisionServer: Sendable {
                     var version = -1
                     try await Self.send(supervisor, &writer, screen: &screen, version: &version)
                     for await _ in changes {
+                        // At most four updates a second a client: changes in between are folded into the next
+                        // (each send carries the latest state), so watchers cannot slow the run down.
+                        try await Task.sleep(for: Self.updateInterval)
                         try await Self.send(supervisor, &writer, screen: &screen, version: &version)
                     }
                     try await writer.finish(nil)
@@ -232,6 +235,9 @@ public final class SupervisionServer: Sendable {
         }
         return router
     }
+
+    /// The shortest time between two updates on one event stream.
+    static let updateInterval = Duration.milliseconds(250)
 
     /// Sends the state when it changed and a `screen` event when the screenshot did.
     private static func send(
