@@ -93,6 +93,8 @@ public final class AgentSession: @unchecked Sendable {
     private let runner: ScenarioRunner
     /// The session's scenario so far: the calls that acted and succeeded, as steps.
     private var document: ScenarioDocument
+    /// The lines of scenario.yaml before its first step, through `steps:`.
+    private let headerLines: Int
     private let scenarioFile: String
     private var calls = 0
     private var screenshotTimes: [ContinuousClock.Instant] = []
@@ -120,6 +122,7 @@ public final class AgentSession: @unchecked Sendable {
             display: display,
             apps: apps.map { ScenarioDocument.App(name: $0.name, command: $0.command, policy: $0.policy, window: $0.window, windowTimeout: $0.windowTimeout) },
             steps: [])
+        headerLines = document.yaml.split(separator: "\n").count
         let scenario = Scenario(name: "agent", file: scenarioFile, display: display, settle: options.settle, apps: apps, steps: [])
         var run = RunOptions(
             out: options.out, workspace: options.workspace, display: options.display, policyFile: options.policy,
@@ -230,7 +233,7 @@ public final class AgentSession: @unchecked Sendable {
     private func perform(_ action: Step.Action) -> AgentReply {
         // Where the step will stand in scenario.yaml (one line a step, after `steps:`), so a replay of
         // this session finds each step's recorded event.
-        let line = document.yaml.split(separator: "\n").count + 1
+        let line = headerLines + document.steps.count + 1
         let step = Step(action, at: SourceLocation(file: scenarioFile, line: line, column: 5))
         let (event, failure) = runner.performStep(step)
         stepEvent = event

@@ -124,10 +124,7 @@ struct RecordCommand: ParsableCommand {
                 display: displayName, virtualSize: size, launch: launch, policyFile: policy.map(Exec.absolute),
                 anchorImages: anchorImages, stopKey: stop, maxPause: pause,
                 toolDirectory: tools.map { String($0[..<($0.lastIndex(of: "/") ?? $0.endIndex)]) },
-                progress: { line in
-                    let text = line + "\n"
-                    _ = text.withCString { write(2, $0, strlen($0)) }
-                }, control: control)
+                progress: { RunSetup.stderrLine($0) }, control: control)
             options.videoFPS = recording.framesPerSecond
             let result: RecordResult
             do throws(RunError) {
@@ -137,8 +134,7 @@ struct RecordCommand: ParsableCommand {
             }
             print(result.scenarioPath)
             fflush(nil)
-            let closing = "session: \(result.sessionPath)\nreplay: foredesk run \(result.scenarioPath)\n"
-            _ = closing.withCString { write(2, $0, strlen($0)) }
+            RunSetup.stderrLine("session: \(result.sessionPath)\nreplay: foredesk run \(result.scenarioPath)")
         }
     }
 }
